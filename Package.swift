@@ -12,8 +12,19 @@ let package = Package(
         .target(name: "JSON"),
         // tokenizer.json loading and encoding, id for id with Hugging Face `tokenizers`.
         .target(name: "Tokenizers", dependencies: ["JSON"]),
-        .executableTarget(name: "maskfill", dependencies: ["JSON", "Tokenizers"]),
+        // The hot loops (int8/fp32 matrix products, elementwise ops), with run-time CPU dispatch.
+        .target(name: "CKernels"),
+        // safetensors, config.json, the BERT/RoBERTa encoder and MLM head, quantization.
+        .target(name: "Inference", dependencies: ["JSON", "CKernels"]),
+        // The fill-mask pipeline: masks in text, encoding, the model, top-k candidates.
+        .target(name: "FillMask", dependencies: ["Tokenizers", "Inference"]),
+        .executableTarget(name: "maskfill", dependencies: ["JSON", "Tokenizers", "Inference", "FillMask"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(
+            name: "InferenceTests",
+            dependencies: ["Inference", "CKernels", "JSON", "FillMask", "Tokenizers"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "TokenizersTests",
             dependencies: ["Tokenizers", "JSON"],

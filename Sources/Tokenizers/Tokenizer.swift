@@ -155,6 +155,13 @@ public final class Tokenizer: Sendable {
         max(model.vocabulary.tokens.count, (addedTokens.map(\.id).max() ?? -1) + 1)
     }
 
+    /// True for byte-level BPE (GPT-2, RoBERTa), whose word-initial tokens start with a space;
+    /// false for WordPiece, whose word-continuing tokens start with a prefix (`##`).
+    public var isByteLevel: Bool { decoder is ByteLevelDecoder }
+
+    /// The prefix WordPiece puts on tokens that continue a word (`##`), if any.
+    public var continuingSubwordPrefix: String? { (decoder as? WordPieceDecoder)?.prefix }
+
     /// The special added token that plays the mask role (`<mask>`, `[MASK]`), if any.
     public var maskToken: AddedToken? {
         addedTokens.first { $0.special && ($0.content == "<mask>" || $0.content == "[MASK]") }

@@ -1,6 +1,7 @@
 /// Dispatches `maskfill SUBCOMMAND ...` and answers `--help` and `--version`.
 enum MainCommand {
     static let subcommands: [(name: String, summary: String)] = [
+        ("fill", "suggest words for each <mask> in a text (the fill-mask pipeline)"),
         ("tokenize", "encode text with a tokenizer.json, as Hugging Face tokenizers does"),
     ]
 
@@ -16,6 +17,8 @@ enum MainCommand {
         case "--version", "-V", "version":
             Output.line("maskfill \(MaskFillVersion.current)")
             return ExitCode.success
+        case "fill":
+            return FillCommand.run(Array(arguments.dropFirst()))
         case "tokenize":
             return TokenizeCommand.run(Array(arguments.dropFirst()))
         default:

@@ -1,0 +1,90 @@
+// Row-wise fp32 work between the matrix products: quantization, GELU, softmax, LayerNorm.
+// Plain C loops the compiler vectorizes; they are a small share of a forward pass.
+#include "CKernels.h"
+
+#include <math.h>
+#include <stddef.h>
+
+float mf_quantize_row_s8(const float *x, int n, int8_t *q) {
+    float max_abs = 0;
+    for (int i = 0; i < n; i++) {
+        float a = fabsf(x[i]);
+        max_abs = a > max_abs ? a : max_abs;
+    }
+    if (!(max_abs > 0) || !isfinite(max_abs)) {
+        for (int i = 0; i < n; i++) q[i] = 0;
+        return 0;
+    }
+    float scale = max_abs / 127.0f;
+    float inverse = 127.0f / max_abs;
+    for (int i = 0; i < n; i++) {
+        float v = nearbyintf(x[i] * inverse);
+        v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
+        q[i] = (int8_t)v;
+    }
+    return scale;
+}
+
+void mf_gelu_erf(float *x, int n) {
+    for (int i = 0; i < n; i++) {
+        float v = x[i];
+        x[i] = 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
+    }
+}
+
+void mf_gelu_tanh(float *x, int n) {
+    for (int i = 0; i < n; i++) {
+        float v = x[i];
+        float inner = 0.7978845608028654f * (v + 0.044715f * v * v * v);
+        x[i] = 0.5f * v * (1.0f + tanhf(inner));
+    }
+}
+
+void mf_softmax(float *x, int n) {
+    if (n <= 0) return;
+    float max = x[0];
+    for (int i = 1; i < n; i++) max = x[i] > max ? x[i] : max;
+    float sum = 0;
+    for (int i = 0; i < n; i++) {
+        x[i] = expf(x[i] - max);
+        sum += x[i];
+    }
+    float inverse = 1.0f / sum;
+    for (int i = 0; i < n; i++) x[i] *= inverse;
+}
+
+void mf_add_layer_norm(float *x, const float *residual, const float *gamma, const float *beta, int n, float eps) {
+    if (residual)
+        for (int i = 0; i < n; i++) x[i] += residual[i];
+    float mean = 0;
+    for (int i = 0; i < n; i++) mean += x[i];
+    mean /= (float)n;
+    float variance = 0;
+    for (int i = 0; i < n; i++) {
+        float d = x[i] - mean;
+        variance += d * d;
+    }
+    variance /= (float)n;
+    float inverse = 1.0f / sqrtf(variance + eps);
+    for (int i = 0; i < n; i++) x[i] = (x[i] - mean) * inverse * gamma[i] + beta[i];
+}
+
+void mf_dequantize_rows(const int32_t *acc, int rows, int cols, const float *row_scales, const float *col_scales,
+                        const float *bias, float *y) {
+    for (int t = 0; t < rows; t++) {
+        const int32_t *a = acc + (size_t)t * cols;
+        float *out = y + (size_t)t * cols;
+        float rs = row_scales[t];
+        if (bias)
+            for (int o = 0; o < cols; o++) out[o] = (float)a[o] * rs * col_scales[o] + bias[o];
+        else
+            for (int o = 0; o < cols; o++) out[o] = (float)a[o] * rs * col_scales[o];
+    }
+}
+
+void mf_add_bias(float *y, int rows, int cols, const float *bias) {
+    for (int t = 0; t < rows; t++) {
+        float *out = y + (size_t)t * cols;
+        for (int o = 0; o < cols; o++) out[o] += bias[o];
+    }
+}

@@ -1,0 +1,141 @@
+// int8 x int8 -> int32 products of activation rows with weight rows (both row-major, the
+// layout Hugging Face stores Linear weights in, so the mmapped int8 file is used as is).
+// Each weight chunk is loaded once and used for a tile of up to 6 activation rows.
+#include "CKernels.h"
+
+#include <stddef.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define TILE_ROWS 6
+#define TILE_OUT 4
+
+// VNNI multiplies unsigned by signed bytes: feed x + 128 (x ^ 0x80) and subtract 128 * sum(w).
+__attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline)) static inline void
+vnni_tile(const int8_t *x, int ldx, int nt, const int8_t *w, int ldw, const int32_t *w_sums, int depth, int o,
+          int no, int32_t *y, int ldy) {
+    __m512i acc[TILE_OUT][TILE_ROWS];
+    for (int j = 0; j < TILE_OUT; j++)
+        for (int t = 0; t < TILE_ROWS; t++) acc[j][t] = _mm512_setzero_si512();
+    const __m512i flip = _mm512_set1_epi8((char)0x80);
+    for (int i = 0; i < depth; i += 64) {
+        __mmask64 m = depth - i >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (depth - i)) - 1);
+        __m512i wv[TILE_OUT];
+        for (int j = 0; j < TILE_OUT; j++)
+            wv[j] = j < no ? _mm512_maskz_loadu_epi8(m, w + (size_t)(o + j) * ldw + i) : _mm512_setzero_si512();
+        for (int t = 0; t < TILE_ROWS; t++) {
+            if (t >= nt) break;
+            __m512i xv = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, x + (size_t)t * ldx + i), flip);
+            for (int j = 0; j < TILE_OUT; j++) acc[j][t] = _mm512_dpbusd_epi32(acc[j][t], xv, wv[j]);
+        }
+    }
+    for (int j = 0; j < no; j++) {
+        int32_t correction = 128 * w_sums[o + j];
+        for (int t = 0; t < nt; t++) y[(size_t)t * ldy + o + j] = _mm512_reduce_add_epi32(acc[j][t]) - correction;
+    }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static void
+gemm_vnni(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw, const int32_t *w_sums, int depth, int o_begin,
+          int o_end, int32_t *y, int ldy) {
+    for (int t0 = 0; t0 < rows; t0 += TILE_ROWS) {
+        int nt = rows - t0 < TILE_ROWS ? rows - t0 : TILE_ROWS;
+        for (int o = o_begin; o < o_end; o += TILE_OUT) {
+            int no = o_end - o < TILE_OUT ? o_end - o : TILE_OUT;
+            switch (nt) {  // constant row counts let the compiler keep accumulators in registers
+            case 6: vnni_tile(x + (size_t)t0 * ldx, ldx, 6, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
+            case 5: vnni_tile(x + (size_t)t0 * ldx, ldx, 5, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
+            case 4: vnni_tile(x + (size_t)t0 * ldx, ldx, 4, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
+            case 3: vnni_tile(x + (size_t)t0 * ldx, ldx, 3, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
+            case 2: vnni_tile(x + (size_t)t0 * ldx, ldx, 2, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
+            default: vnni_tile(x + (size_t)t0 * ldx, ldx, 1, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
+            }
+        }
+    }
+}
+
+// AVX2 has no u8*s8 dot with 32-bit sums; maddubs with |x| and sign(x)*w keeps pairs within int16
+// because both operands are at most 127 in magnitude.
+__attribute__((target("avx2,fma"))) static inline __m256i dot_s8_avx2(__m256i x, __m256i w) {
+    __m256i ax = _mm256_sign_epi8(x, x);
+    __m256i sw = _mm256_sign_epi8(w, x);
+    __m256i pairs = _mm256_maddubs_epi16(ax, sw);
+    return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
+}
+
+__attribute__((target("avx2,fma"))) static inline int32_t hsum_avx2(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    return _mm_cvtsi128_si32(s);
+}
+
+__attribute__((target("avx2,fma"))) static void gemm_avx2(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw,
+                                                         int depth, int o_begin, int o_end, int32_t *y, int ldy) {
+    int body = depth & ~31;
+    for (int t0 = 0; t0 < rows; t0 += 4) {
+        int nt = rows - t0 < 4 ? rows - t0 : 4;
+        for (int o = o_begin; o < o_end; o += 2) {
+            int no = o_end - o < 2 ? o_end - o : 2;
+            __m256i acc[2][4];
+            for (int j = 0; j < 2; j++)
+                for (int t = 0; t < 4; t++) acc[j][t] = _mm256_setzero_si256();
+            for (int i = 0; i < body; i += 32) {
+                __m256i w0 = _mm256_loadu_si256((const __m256i *)(w + (size_t)o * ldw + i));
+                __m256i w1 = no > 1 ? _mm256_loadu_si256((const __m256i *)(w + (size_t)(o + 1) * ldw + i)) : w0;
+                for (int t = 0; t < nt; t++) {
+                    __m256i xv = _mm256_loadu_si256((const __m256i *)(x + (size_t)(t0 + t) * ldx + i));
+                    acc[0][t] = _mm256_add_epi32(acc[0][t], dot_s8_avx2(xv, w0));
+                    acc[1][t] = _mm256_add_epi32(acc[1][t], dot_s8_avx2(xv, w1));
+                }
+            }
+            for (int j = 0; j < no; j++) {
+                for (int t = 0; t < nt; t++) {
+                    int32_t sum = hsum_avx2(acc[j][t]);
+                    const int8_t *xr = x + (size_t)(t0 + t) * ldx;
+                    const int8_t *wr = w + (size_t)(o + j) * ldw;
+                    for (int i = body; i < depth; i++) sum += (int32_t)xr[i] * wr[i];
+                    y[(size_t)(t0 + t) * ldy + o + j] = sum;
+                }
+            }
+        }
+    }
+}
+#endif
+
+static void gemm_portable(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw, int depth, int o_begin,
+                          int o_end, int32_t *y, int ldy) {
+    for (int t = 0; t < rows; t++) {
+        const int8_t *xr = x + (size_t)t * ldx;
+        for (int o = o_begin; o < o_end; o++) {
+            const int8_t *wr = w + (size_t)o * ldw;
+            int32_t sum = 0;
+            for (int i = 0; i < depth; i++) sum += (int32_t)xr[i] * wr[i];
+            y[(size_t)t * ldy + o] = sum;
+        }
+    }
+}
+
+void mf_gemm_s8(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw, const int32_t *w_sums, int depth,
+                int o_begin, int o_end, int32_t *y, int ldy) {
+    if (rows <= 0 || o_end <= o_begin) return;
+#if defined(__x86_64__)
+    int features = mf_cpu_features();
+    if ((features & MF_CPU_AVX512_VNNI) && w_sums) {
+        gemm_vnni(x, ldx, rows, w, ldw, w_sums, depth, o_begin, o_end, y, ldy);
+        return;
+    }
+    if (features & MF_CPU_AVX2) {
+        gemm_avx2(x, ldx, rows, w, ldw, depth, o_begin, o_end, y, ldy);
+        return;
+    }
+#endif
+    gemm_portable(x, ldx, rows, w, ldw, depth, o_begin, o_end, y, ldy);
+}
+
+int32_t mf_sum_s8(const int8_t *x, int n) {
+    int32_t sum = 0;
+    for (int i = 0; i < n; i++) sum += x[i];
+    return sum;
+}

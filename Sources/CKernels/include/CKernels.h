@@ -1,0 +1,68 @@
+// MaskFill's hot loops: int8 and fp32 matrix products and the elementwise work around them.
+// Swift calls these through thin wrappers (Sources/Inference/Kernels). Each entry point picks
+// an implementation at run time: AVX-512 VNNI, AVX2, or portable C.
+#ifndef MASKFILL_CKERNELS_H
+#define MASKFILL_CKERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    MF_CPU_AVX2 = 1,
+    MF_CPU_AVX512 = 2,       // AVX-512 F + BW
+    MF_CPU_AVX512_VNNI = 4,
+};
+
+/// Features of this CPU that the kernels use (MF_CPU_* bits).
+int mf_cpu_features(void);
+
+/// Limits the kernels to the features in `mask` (for tests and benchmarks of each path).
+void mf_set_cpu_feature_mask(int mask);
+
+/// Active implementation name: "avx512-vnni", "avx2" or "portable".
+const char *mf_kernel_name(void);
+
+/// y[t*ldy + o] = sum_i x[t*ldx + i] * w[o*ldw + i], for t < rows and o in [o_begin, o_end).
+/// x and w hold int8 values in [-127, 127]. `w_sums[o]` = sum_i w[o*ldw + i] (needed by the
+/// VNNI path, which multiplies unsigned bytes).
+void mf_gemm_s8(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw, const int32_t *w_sums,
+                int depth, int o_begin, int o_end, int32_t *y, int ldy);
+
+/// y[t*ldy + o] = sum_i x[t*ldx + i] * w[o*ldw + i], for t < rows and o in [o_begin, o_end).
+void mf_gemm_f32(const float *x, int ldx, int rows, const float *w, int ldw, int depth, int o_begin, int o_end,
+                 float *y, int ldy);
+
+/// Symmetric int8 quantization of one row: q = round(x / scale), scale = max|x| / 127.
+/// Returns the scale (0 for an all-zero row, whose q is all zero).
+float mf_quantize_row_s8(const float *x, int n, int8_t *q);
+
+/// Sum of n int8 values.
+int32_t mf_sum_s8(const int8_t *x, int n);
+
+/// x = gelu(x) with the exact (erf) form that Hugging Face's "gelu" uses.
+void mf_gelu_erf(float *x, int n);
+
+/// x = gelu(x) with the tanh approximation ("gelu_new", "gelu_pytorch_tanh").
+void mf_gelu_tanh(float *x, int n);
+
+/// In-place softmax of one row.
+void mf_softmax(float *x, int n);
+
+/// x = layer_norm(x + residual) * gamma + beta over one row of n (residual may be NULL).
+void mf_add_layer_norm(float *x, const float *residual, const float *gamma, const float *beta, int n, float eps);
+
+/// y[t][o] = acc[t][o] * row_scales[t] * col_scales[o] + bias[o] (bias may be NULL).
+void mf_dequantize_rows(const int32_t *acc, int rows, int cols, const float *row_scales, const float *col_scales,
+                        const float *bias, float *y);
+
+/// y[t][o] += bias[o].
+void mf_add_bias(float *y, int rows, int cols, const float *bias);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

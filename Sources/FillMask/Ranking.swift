@@ -1,0 +1,39 @@
+import Foundation
+
+/// Softmax over a logit row, in double precision for the sum so that small probabilities
+/// keep their digits.
+enum Softmax {
+    static func probabilities(_ logits: [Float]) -> [Float] {
+        guard let maximum = logits.max() else { return [] }
+        var exponentials = [Double](repeating: 0, count: logits.count)
+        var sum = 0.0
+        for (index, logit) in logits.enumerated() {
+            let value = Double(Float(logit - maximum).exponential)
+            exponentials[index] = value
+            sum += value
+        }
+        return exponentials.map { Float($0 / sum) }
+    }
+}
+
+extension Float {
+    var exponential: Float { Float(Foundation.exp(Double(self))) }
+}
+
+/// The k highest-scoring ids, best first (ties: lower id first), optionally among given ids.
+enum TopK {
+    static func select(_ scores: [Float], k: Int, among candidates: [Int]? = nil) -> [Int] {
+        let pool = candidates ?? Array(scores.indices)
+        var best: [Int] = []
+        best.reserveCapacity(k + 1)
+        for id in pool {
+            let score = scores[id]
+            if best.count == k, let last = best.last, !(score > scores[last]) { continue }
+            var insertAt = best.count
+            while insertAt > 0, score > scores[best[insertAt - 1]] { insertAt -= 1 }
+            best.insert(id, at: insertAt)
+            if best.count > k { best.removeLast() }
+        }
+        return best
+    }
+}

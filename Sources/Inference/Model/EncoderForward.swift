@@ -1,0 +1,149 @@
+import CKernels
+import Foundation
+
+/// One pass of the encoder over a token sequence. Only `outputRows` are needed at the end
+/// (the masks), so the last layer computes queries, attention output and feed-forward for those
+/// rows alone; keys and values still come from every row.
+struct EncoderForward {
+    let model: MaskedLanguageModel
+
+    var config: ModelConfig { model.config }
+
+    func run(tokenIDs: [Int], outputRows: [Int]) -> Matrix {
+        var x = embed(tokenIDs)
+        for (index, layer) in model.layers.enumerated() {
+            let isLast = index == model.layers.count - 1
+            x = forward(layer, x, queryRows: isLast ? outputRows : nil)
+        }
+        return model.layers.isEmpty ? x.gathering(rows: outputRows) : x
+    }
+
+    /// Word + position + token-type embeddings, then LayerNorm.
+    func embed(_ tokenIDs: [Int]) -> Matrix {
+        let hidden = config.hiddenSize
+        var x = Matrix(rows: tokenIDs.count, columns: hidden)
+        let embeddings = model.embeddings
+        x.values.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for (row, id) in tokenIDs.enumerated() {
+                let out = base + row * hidden
+                embeddings.words.row(id, into: out)
+                let position = embeddings.positions.pointer + (config.firstPositionID + row) * hidden
+                for column in 0..<hidden { out[column] += position[column] + embeddings.tokenType.pointer[column] }
+                mf_add_layer_norm(out, nil, embeddings.norm.gamma.pointer, embeddings.norm.beta.pointer, Int32(hidden), config.layerNormEpsilon)
+            }
+        }
+        return x
+    }
+
+    func forward(_ layer: EncoderLayerWeights, _ x: Matrix, queryRows: [Int]?) -> Matrix {
+        let keys = layer.key.apply(x)
+        let values = layer.value.apply(x)
+        let residual = queryRows.map { x.gathering(rows: $0) } ?? x
+        let queries = layer.query.apply(residual)
+        let context = attention(queries: queries, keys: keys, values: values)
+        var attended = layer.attentionOutput.apply(context)
+        addLayerNorm(&attended, residual: residual, layer.attentionNorm)
+        var inner = layer.intermediate.apply(attended)
+        activate(&inner)
+        var output = layer.output.apply(inner)
+        addLayerNorm(&output, residual: attended, layer.outputNorm)
+        return output
+    }
+
+    /// softmax(q kᵀ / √d) v per head; heads run in parallel.
+    func attention(queries: Matrix, keys: Matrix, values: Matrix) -> Matrix {
+        let hidden = config.hiddenSize
+        let headSize = config.headSize
+        let queryCount = queries.rows
+        let keyCount = keys.rows
+        let scale = 1 / Float(headSize).squareRoot()
+        var context = Matrix(rows: queryCount, columns: hidden)
+        queries.values.withUnsafeBufferPointer { q in
+            keys.values.withUnsafeBufferPointer { k in
+                values.values.withUnsafeBufferPointer { v in
+                    context.values.withUnsafeMutableBufferPointer { out in
+                        guard let qBase = q.baseAddress, let kBase = k.baseAddress, let vBase = v.baseAddress,
+                            let outBase = out.baseAddress
+                        else { return }
+                        let target = UnsafeSendable(outBase)
+                        Parallel.forEach(config.headCount) { head in
+                            let offset = head * headSize
+                            var scores = [Float](repeating: 0, count: queryCount * keyCount)
+                            var valuesT = [Float](repeating: 0, count: headSize * keyCount)
+                            for row in 0..<keyCount {
+                                for column in 0..<headSize { valuesT[column * keyCount + row] = vBase[row * hidden + offset + column] }
+                            }
+                            scores.withUnsafeMutableBufferPointer { s in
+                                guard let sBase = s.baseAddress else { return }
+                                mf_gemm_f32(qBase + offset, Int32(hidden), Int32(queryCount), kBase + offset, Int32(hidden),
+                                            Int32(headSize), 0, Int32(keyCount), sBase, Int32(keyCount))
+                                for row in 0..<queryCount {
+                                    let scoresRow = sBase + row * keyCount
+                                    for column in 0..<keyCount { scoresRow[column] *= scale }
+                                    mf_softmax(scoresRow, Int32(keyCount))
+                                }
+                                valuesT.withUnsafeBufferPointer { vt in
+                                    guard let vtBase = vt.baseAddress else { return }
+                                    mf_gemm_f32(sBase, Int32(keyCount), Int32(queryCount), vtBase, Int32(keyCount),
+                                                Int32(keyCount), 0, Int32(headSize), target.value + offset, Int32(hidden))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return context
+    }
+
+    func addLayerNorm(_ x: inout Matrix, residual: Matrix, _ norm: LayerNormWeights) {
+        let columns = x.columns
+        let epsilon = config.layerNormEpsilon
+        x.values.withUnsafeMutableBufferPointer { out in
+            residual.values.withUnsafeBufferPointer { res in
+                guard let outBase = out.baseAddress, let resBase = res.baseAddress else { return }
+                for row in 0..<x.rows {
+                    mf_add_layer_norm(outBase + row * columns, resBase + row * columns, norm.gamma.pointer, norm.beta.pointer,
+                                      Int32(columns), epsilon)
+                }
+            }
+        }
+    }
+
+    func activate(_ x: inout Matrix) {
+        let activation = config.activation
+        x.values.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let count = Int32(buffer.count)
+            switch activation {
+            case .gelu: mf_gelu_erf(base, count)
+            case .geluTanh: mf_gelu_tanh(base, count)
+            case .relu: for index in 0..<buffer.count { base[index] = max(0, base[index]) }
+            }
+        }
+    }
+}
+
+/// The masked-LM head on the encoder's output rows: dense, activation, LayerNorm, then the
+/// decoder against the vocabulary with its bias.
+struct HeadForward {
+    let model: MaskedLanguageModel
+
+    func run(_ hidden: Matrix) -> Matrix {
+        let head = model.head
+        let encoder = EncoderForward(model: model)
+        var transformed = head.dense.apply(hidden)
+        encoder.activate(&transformed)
+        let epsilon = model.config.layerNormEpsilon
+        let columns = transformed.columns
+        transformed.values.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for row in 0..<transformed.rows {
+                mf_add_layer_norm(base + row * columns, nil, head.norm.gamma.pointer, head.norm.beta.pointer, Int32(columns), epsilon)
+            }
+        }
+        let decoder = LinearLayer(weights: head.decoder, bias: head.bias)
+        return decoder.apply(transformed)
+    }
+}

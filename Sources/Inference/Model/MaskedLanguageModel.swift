@@ -1,0 +1,101 @@
+import Foundation
+
+/// A BERT or RoBERTa encoder with its masked-LM head, loaded from a Hugging Face folder
+/// (`config.json` + `model.safetensors` in F32/F16/BF16) or a folder written by
+/// `maskfill quantize` (int8, memory-mapped as is). Immutable once loaded; `logits` may be
+/// called from any thread.
+public final class MaskedLanguageModel: Sendable {
+    public let config: ModelConfig
+    public let precision: Precision
+    let embeddings: EmbeddingWeights
+    let layers: [EncoderLayerWeights]
+    let head: MaskedLMHeadWeights
+
+    /// Loads `folder/config.json` and `folder/model.safetensors`.
+    public static func load(folder: String, precision: Precision) throws(ModelError) -> MaskedLanguageModel {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ModelError("model folder \(folder) does not exist")
+        }
+        let config = try ModelConfig.load(contentsOf: folder + "/config.json")
+        let weightsPath = folder + "/model.safetensors"
+        guard FileManager.default.fileExists(atPath: weightsPath) else {
+            if FileManager.default.fileExists(atPath: folder + "/pytorch_model.bin") {
+                throw ModelError("\(folder) has only pytorch_model.bin; MaskFill reads model.safetensors (save the model with safe_serialization=True)")
+            }
+            throw ModelError("\(weightsPath) does not exist")
+        }
+        let file = try SafeTensorsFile(path: weightsPath)
+        return try MaskedLanguageModel(config: config, file: file, precision: precision)
+    }
+
+    init(config: ModelConfig, file: SafeTensorsFile, precision: Precision) throws(ModelError) {
+        self.config = config
+        self.precision = precision
+        let names = WeightNames(family: config.family, available: Set(file.tensors.keys))
+        var loader = WeightLoader(file: file, precision: precision)
+        let hidden = config.hiddenSize
+        let words = try loader.matrix(names.wordEmbeddings, rows: config.vocabularySize, columns: hidden)
+        let positions = try loader.floats(names.positionEmbeddings, count: config.maxPositions * hidden)
+        let tokenType: FloatBuffer
+        if loader.has(names.tokenTypeEmbeddings) {
+            let table = try loader.floats(names.tokenTypeEmbeddings, count: config.typeVocabularySize * hidden)
+            tokenType = FloatBuffer(Array(UnsafeBufferPointer(start: table.pointer, count: hidden)))
+        } else {
+            tokenType = FloatBuffer(count: hidden)  // models without token types add nothing
+        }
+        embeddings = EmbeddingWeights(
+            words: words, positions: positions, tokenType: tokenType,
+            norm: try loader.layerNorm(names.embeddingNorm, size: hidden)
+        )
+        var layers: [EncoderLayerWeights] = []
+        for index in 0..<config.layerCount {
+            func part(_ name: String) -> String { names.layer(index, name) }
+            let inner = config.intermediateSize
+            layers.append(EncoderLayerWeights(
+                query: try loader.linear(part("attention.self.query"), outputs: hidden, inputs: hidden),
+                key: try loader.linear(part("attention.self.key"), outputs: hidden, inputs: hidden),
+                value: try loader.linear(part("attention.self.value"), outputs: hidden, inputs: hidden),
+                attentionOutput: try loader.linear(part("attention.output.dense"), outputs: hidden, inputs: hidden),
+                attentionNorm: try loader.layerNorm(part("attention.output.LayerNorm"), size: hidden),
+                intermediate: try loader.linear(part("intermediate.dense"), outputs: inner, inputs: hidden),
+                output: try loader.linear(part("output.dense"), outputs: hidden, inputs: inner),
+                outputNorm: try loader.layerNorm(part("output.LayerNorm"), size: hidden)
+            ))
+        }
+        self.layers = layers
+        let decoder = loader.has(names.decoderWeight)
+            ? try loader.matrix(names.decoderWeight, rows: config.vocabularySize, columns: hidden)
+            : words
+        let biasName = names.decoderBiases.first(where: loader.has) ?? names.decoderBiases[0]
+        head = MaskedLMHeadWeights(
+            dense: try loader.linear(names.headDense, outputs: hidden, inputs: hidden),
+            norm: try loader.layerNorm(names.headNorm, size: hidden),
+            decoder: decoder,
+            bias: try loader.floats(biasName, count: config.vocabularySize)
+        )
+        if !loader.missing.isEmpty {
+            let listed = loader.missing.prefix(8).joined(separator: ", ")
+            let more = loader.missing.count > 8 ? " and \(loader.missing.count - 8) more" : ""
+            throw ModelError("\(file.path) is missing tensors: \(listed)\(more)")
+        }
+    }
+
+    /// Logits over the vocabulary at each of `maskPositions` (indices into `tokenIDs`).
+    public func logits(tokenIDs: [Int], maskPositions: [Int]) throws(ModelError) -> [[Float]] {
+        guard !tokenIDs.isEmpty else { throw ModelError("no tokens to run") }
+        guard tokenIDs.count <= config.maxTokens else {
+            throw ModelError("\(tokenIDs.count) tokens is more than the model's maximum of \(config.maxTokens)")
+        }
+        for id in tokenIDs where id < 0 || id >= config.vocabularySize {
+            throw ModelError("token id \(id) is outside the vocabulary (size \(config.vocabularySize))")
+        }
+        for position in maskPositions where position < 0 || position >= tokenIDs.count {
+            throw ModelError("mask position \(position) is outside the \(tokenIDs.count) tokens")
+        }
+        if maskPositions.isEmpty { return [] }
+        let hidden = EncoderForward(model: self).run(tokenIDs: tokenIDs, outputRows: maskPositions)
+        let logits = HeadForward(model: self).run(hidden)
+        return (0..<logits.rows).map { Array(logits.row($0)) }
+    }
+}

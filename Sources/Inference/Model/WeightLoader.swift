@@ -1,0 +1,64 @@
+/// Reads named tensors out of a safetensors file into the precision the model runs in,
+/// checking shapes, and collecting every missing name so one error can list them all.
+struct WeightLoader {
+    let file: SafeTensorsFile
+    let precision: Precision
+    private(set) var missing: [String] = []
+
+    init(file: SafeTensorsFile, precision: Precision) {
+        self.file = file
+        self.precision = precision
+    }
+
+    func has(_ name: String) -> Bool { file.info(name) != nil }
+
+    /// A float vector or matrix of exactly `count` elements; zeros (and a note) when absent.
+    mutating func floats(_ name: String, count: Int) throws(ModelError) -> FloatBuffer {
+        guard let info = file.info(name) else {
+            missing.append(name)
+            return FloatBuffer(count: count)
+        }
+        guard info.elementCount == count else {
+            throw ModelError("\(file.path): tensor \"\(name)\" has shape \(info.shape), expected \(count) values")
+        }
+        return try file.floats(info)
+    }
+
+    /// A [rows × columns] weight matrix, stored as float or as int8 with `<name>_scale`,
+    /// converted to the model's precision.
+    mutating func matrix(_ name: String, rows: Int, columns: Int) throws(ModelError) -> WeightMatrix {
+        guard let info = file.info(name) else {
+            missing.append(name)
+            return .float(FloatBuffer(count: rows * columns), rows: rows, columns: columns)
+        }
+        guard info.shape == [rows, columns] else {
+            throw ModelError("\(file.path): tensor \"\(name)\" has shape \(info.shape), expected [\(rows), \(columns)]")
+        }
+        if info.dtype == .i8 {
+            let values = try file.int8(info)
+            let scales = try floats(name + "_scale", count: rows)
+            switch precision {
+            case .int8:
+                return .int8(values, scales: scales, rowSums: WeightQuantizer.rowSums(values, rows: rows, columns: columns), rows: rows, columns: columns)
+            case .fp32:
+                return .float(WeightQuantizer.dequantize(values, scales: scales, rows: rows, columns: columns), rows: rows, columns: columns)
+            }
+        }
+        let values = try file.floats(info)
+        switch precision {
+        case .fp32: return .float(values, rows: rows, columns: columns)
+        case .int8: return WeightQuantizer.quantize(values, rows: rows, columns: columns)
+        }
+    }
+
+    mutating func linear(_ base: String, outputs: Int, inputs: Int) throws(ModelError) -> LinearLayer {
+        LinearLayer(
+            weights: try matrix(base + ".weight", rows: outputs, columns: inputs),
+            bias: try floats(base + ".bias", count: outputs)
+        )
+    }
+
+    mutating func layerNorm(_ base: String, size: Int) throws(ModelError) -> LayerNormWeights {
+        LayerNormWeights(gamma: try floats(base + ".weight", count: size), beta: try floats(base + ".bias", count: size))
+    }
+}
