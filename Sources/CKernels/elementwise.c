@@ -25,6 +25,31 @@ float mf_quantize_row_s8(const float *x, int n, int8_t *q) {
     return scale;
 }
 
+void mf_quantize_row_asymmetric(const float *x, int n, int8_t *q, float *scale, int32_t *offset) {
+    float lo = 0, hi = 0;
+    for (int i = 0; i < n; i++) {
+        lo = x[i] < lo ? x[i] : lo;
+        hi = x[i] > hi ? x[i] : hi;
+    }
+    if (!(hi - lo > 0) || !isfinite(hi - lo)) {
+        for (int i = 0; i < n; i++) q[i] = 0;
+        *scale = 0;
+        *offset = 0;
+        return;
+    }
+    float s = (hi - lo) / 255.0f;
+    float inverse = 1.0f / s;
+    float zero_point = nearbyintf(-lo * inverse);
+    zero_point = zero_point < 0 ? 0 : (zero_point > 255 ? 255 : zero_point);
+    for (int i = 0; i < n; i++) {
+        float u = nearbyintf(x[i] * inverse) + zero_point;
+        u = u < 0 ? 0 : (u > 255 ? 255 : u);
+        q[i] = (int8_t)((int)u - 128);
+    }
+    *scale = s;
+    *offset = 128 - (int32_t)zero_point;
+}
+
 void mf_gelu_erf(float *x, int n) {
     for (int i = 0; i < n; i++) {
         float v = x[i];
@@ -69,16 +94,17 @@ void mf_add_layer_norm(float *x, const float *residual, const float *gamma, cons
     for (int i = 0; i < n; i++) x[i] = (x[i] - mean) * inverse * gamma[i] + beta[i];
 }
 
-void mf_dequantize_rows(const int32_t *acc, int rows, int cols, const float *row_scales, const float *col_scales,
-                        const float *bias, float *y) {
+void mf_dequantize_rows(const int32_t *acc, int rows, int cols, const float *row_scales, const int32_t *row_offsets,
+                        const float *col_scales, const int32_t *col_sums, const float *bias, float *y) {
     for (int t = 0; t < rows; t++) {
         const int32_t *a = acc + (size_t)t * cols;
         float *out = y + (size_t)t * cols;
         float rs = row_scales[t];
-        if (bias)
-            for (int o = 0; o < cols; o++) out[o] = (float)a[o] * rs * col_scales[o] + bias[o];
-        else
-            for (int o = 0; o < cols; o++) out[o] = (float)a[o] * rs * col_scales[o];
+        int32_t ro = row_offsets[t];
+        for (int o = 0; o < cols; o++) {
+            float v = (float)(a[o] + ro * col_sums[o]) * rs * col_scales[o];
+            out[o] = bias ? v + bias[o] : v;
+        }
     }
 }
 

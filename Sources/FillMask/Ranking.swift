@@ -2,8 +2,8 @@ import Foundation
 
 /// Softmax over a logit row, in double precision for the sum so that small probabilities
 /// keep their digits.
-enum Softmax {
-    static func probabilities(_ logits: [Float]) -> [Float] {
+public enum Softmax {
+    public static func probabilities(_ logits: [Float]) -> [Float] {
         guard let maximum = logits.max() else { return [] }
         var exponentials = [Double](repeating: 0, count: logits.count)
         var sum = 0.0
@@ -21,8 +21,8 @@ extension Float {
 }
 
 /// The k highest-scoring ids, best first (ties: lower id first), optionally among given ids.
-enum TopK {
-    static func select(_ scores: [Float], k: Int, among candidates: [Int]? = nil) -> [Int] {
+public enum TopK {
+    public static func select(_ scores: [Float], k: Int, among candidates: [Int]? = nil) -> [Int] {
         let pool = candidates ?? Array(scores.indices)
         var best: [Int] = []
         best.reserveCapacity(k + 1)

@@ -26,8 +26,8 @@ void mf_set_cpu_feature_mask(int mask);
 const char *mf_kernel_name(void);
 
 /// y[t*ldy + o] = sum_i x[t*ldx + i] * w[o*ldw + i], for t < rows and o in [o_begin, o_end).
-/// x and w hold int8 values in [-127, 127]. `w_sums[o]` = sum_i w[o*ldw + i] (needed by the
-/// VNNI path, which multiplies unsigned bytes).
+/// x holds int8 values in [-128, 127], w in [-127, 127]. `w_sums[o]` = sum_i w[o*ldw + i]
+/// (needed by the VNNI path, which multiplies unsigned bytes).
 void mf_gemm_s8(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw, const int32_t *w_sums,
                 int depth, int o_begin, int o_end, int32_t *y, int ldy);
 
@@ -38,6 +38,11 @@ void mf_gemm_f32(const float *x, int ldx, int rows, const float *w, int ldw, int
 /// Symmetric int8 quantization of one row: q = round(x / scale), scale = max|x| / 127.
 /// Returns the scale (0 for an all-zero row, whose q is all zero).
 float mf_quantize_row_s8(const float *x, int n, int8_t *q);
+
+/// Asymmetric 8-bit quantization of one activation row over [min(x, 0), max(x, 0)] in 256
+/// steps: x ≈ scale * (q + offset), q in [-128, 127] (q + 128 is the uint8 code, 128 - offset
+/// its zero point). Skewed rows such as GELU outputs keep twice the resolution of symmetric int8.
+void mf_quantize_row_asymmetric(const float *x, int n, int8_t *q, float *scale, int32_t *offset);
 
 /// Sum of n int8 values.
 int32_t mf_sum_s8(const int8_t *x, int n);
@@ -54,9 +59,10 @@ void mf_softmax(float *x, int n);
 /// x = layer_norm(x + residual) * gamma + beta over one row of n (residual may be NULL).
 void mf_add_layer_norm(float *x, const float *residual, const float *gamma, const float *beta, int n, float eps);
 
-/// y[t][o] = acc[t][o] * row_scales[t] * col_scales[o] + bias[o] (bias may be NULL).
-void mf_dequantize_rows(const int32_t *acc, int rows, int cols, const float *row_scales, const float *col_scales,
-                        const float *bias, float *y);
+/// y[t][o] = (acc[t][o] + row_offsets[t] * col_sums[o]) * row_scales[t] * col_scales[o] + bias[o]
+/// (bias may be NULL): undoes asymmetric activation and symmetric weight quantization.
+void mf_dequantize_rows(const int32_t *acc, int rows, int cols, const float *row_scales, const int32_t *row_offsets,
+                        const float *col_scales, const int32_t *col_sums, const float *bias, float *y);
 
 /// y[t][o] += bias[o].
 void mf_add_bias(float *y, int rows, int cols, const float *bias);

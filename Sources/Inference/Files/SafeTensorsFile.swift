@@ -123,6 +123,19 @@ public final class SafeTensorsFile: Sendable {
         }
     }
 
+    /// A float tensor's values, copied out (F32, F16 or BF16).
+    public func floatArray(_ name: String) throws(ModelError) -> [Float] {
+        guard let info = tensors[name] else { throw ModelError("\(path) has no tensor \"\(name)\"") }
+        return try floats(info).array
+    }
+
+    /// An I8 tensor's values, copied out.
+    public func int8Array(_ name: String) throws(ModelError) -> [Int8] {
+        guard let info = tensors[name] else { throw ModelError("\(path) has no tensor \"\(name)\"") }
+        let buffer = try int8(info)
+        return Array(UnsafeBufferPointer(start: buffer.pointer, count: buffer.count))
+    }
+
     /// An I8 tensor, borrowed from the mapping.
     func int8(_ info: TensorInfo) throws(ModelError) -> Int8Buffer {
         guard info.dtype == .i8 else {

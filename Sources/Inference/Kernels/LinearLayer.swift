@@ -58,13 +58,15 @@ enum WeightMatrix: Sendable {
                 }
             }
         case .int8(let weight, let scales, let rowSums, _, _):
+            // Activations: asymmetric 8-bit per row, computed now (see mf_quantize_row_asymmetric).
             var quantized = [Int8](repeating: 0, count: tokenRows * depth)
             var rowScales = [Float](repeating: 0, count: tokenRows)
+            var rowOffsets = [Int32](repeating: 0, count: tokenRows)
             x.values.withUnsafeBufferPointer { input in
                 quantized.withUnsafeMutableBufferPointer { q in
                     guard let xBase = input.baseAddress, let qBase = q.baseAddress else { return }
                     for row in 0..<tokenRows {
-                        rowScales[row] = mf_quantize_row_s8(xBase + row * depth, Int32(depth), qBase + row * depth)
+                        mf_quantize_row_asymmetric(xBase + row * depth, Int32(depth), qBase + row * depth, &rowScales[row], &rowOffsets[row])
                     }
                 }
             }
@@ -84,7 +86,7 @@ enum WeightMatrix: Sendable {
             accumulators.withUnsafeBufferPointer { acc in
                 y.values.withUnsafeMutableBufferPointer { output in
                     guard let accBase = acc.baseAddress, let yBase = output.baseAddress else { return }
-                    mf_dequantize_rows(accBase, Int32(tokenRows), Int32(outputs), rowScales, scales.pointer, nil, yBase)
+                    mf_dequantize_rows(accBase, Int32(tokenRows), Int32(outputs), rowScales, rowOffsets, scales.pointer, rowSums, nil, yBase)
                 }
             }
         }

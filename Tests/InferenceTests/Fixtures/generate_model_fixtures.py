@@ -161,8 +161,13 @@ def load_bert_tokenizer(path: Path):
     return tok
 
 
-def reinit_weights(model, weight_std: float, bias_std: float, ln_std: float, decoder_bias_std: float):
-    """Re-initialise every parameter in place (keeps tied parameters tied)."""
+def reinit_weights(model, weight_std: float, bias_std: float, ln_std: float, decoder_bias_std: float,
+                   query_key_std: float = None):
+    """Re-initialise every parameter in place (keeps tied parameters tied).
+
+    Query and key weights may get a smaller std: large ones make every attention softmax
+    nearly one-hot, a chaotic function that amplifies any rounding (trained models attend
+    more smoothly), which would make the int8-vs-fp32 agreement a property of the noise."""
     import torch
 
     with torch.no_grad():
@@ -177,6 +182,8 @@ def reinit_weights(model, weight_std: float, bias_std: float, ln_std: float, dec
                 p.normal_(0.0, decoder_bias_std)
             elif name.endswith(".bias"):
                 p.normal_(0.0, bias_std)
+            elif name.endswith(".weight") and query_key_std is not None and (".query." in name or ".key." in name):
+                p.normal_(0.0, query_key_std)
             elif name.endswith(".weight"):
                 p.normal_(0.0, weight_std)
             else:
@@ -371,7 +378,7 @@ def describe(out_dir: Path):
         print("    %-60s %s %s" % (t["name"], t["dtype"], t["shape"]))
 
 
-TINY_INIT = dict(weight_std=0.3, bias_std=0.1, ln_std=0.1, decoder_bias_std=0.5)
+TINY_INIT = dict(weight_std=0.3, bias_std=0.1, ln_std=0.1, decoder_bias_std=0.5, query_key_std=0.1)
 
 
 def main():
@@ -394,7 +401,8 @@ def main():
         # Same scheme as the tiny models, with the weight std scaled by 1/sqrt(fan-in ratio)
         # (0.3 * sqrt(32 / 768) ~= 0.061) so activations and the logit spread stay comparable;
         # a plain std 0.3 at hidden 768 saturates every softmax.
-        init = dict(weight_std=round(0.3 * math.sqrt(32 / 768), 4), bias_std=0.1, ln_std=0.1, decoder_bias_std=0.5)
+        init = dict(weight_std=round(0.3 * math.sqrt(32 / 768), 4), bias_std=0.1, ln_std=0.1, decoder_bias_std=0.5,
+                    query_key_std=round(0.1 * math.sqrt(32 / 768), 4))
         t0 = time.time()
         seed, files, rng, full = generate("roberta", "full-roberta", out, rob_tok, SENTENCES, FULL_SEED,
                                           None, init, full_size=True)

@@ -1,0 +1,112 @@
+import CKernels
+import XCTest
+
+/// Every implementation of a kernel (AVX-512 VNNI, AVX2, portable C) must give the same
+/// answers; the portable loops are the reference.
+final class KernelTests: XCTestCase {
+    override func tearDown() {
+        mf_set_cpu_feature_mask(-1)
+    }
+
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        mutating func int8() -> Int8 { Int8(Int(next() % 255) - 127) }
+        mutating func activation() -> Int8 { Int8(truncatingIfNeeded: Int(next() % 256) - 128) }
+        mutating func float() -> Float { Float(Int(next() % 20001) - 10000) / 10000 }
+    }
+
+    /// Feature masks to try: each path this CPU has, portable last.
+    var paths: [(String, Int32)] {
+        let features = mf_cpu_features()
+        var result: [(String, Int32)] = []
+        if features & Int32(MF_CPU_AVX512_VNNI) != 0 { result.append(("avx512-vnni", -1)) }
+        if features & Int32(MF_CPU_AVX512) != 0 { result.append(("avx512", Int32(MF_CPU_AVX512 | MF_CPU_AVX2))) }
+        if features & Int32(MF_CPU_AVX2) != 0 { result.append(("avx2", Int32(MF_CPU_AVX2))) }
+        result.append(("portable", 0))
+        return result
+    }
+
+    func testInt8ProductsAgreeOnEveryPath() {
+        var generator = Generator(state: 42)
+        for (rows, outputs, depth) in [(1, 1, 1), (7, 13, 32), (6, 8, 64), (13, 37, 100), (3, 5, 768), (17, 9, 3072)] {
+            // Activations use all of [-128, 127] (asymmetric codes); weights [-127, 127].
+            var x = (0..<(rows * depth)).map { _ in generator.activation() }
+            x[0] = -128
+            let w = (0..<(outputs * depth)).map { _ in generator.int8() }
+            let sums = (0..<outputs).map { o in w[o * depth..<(o + 1) * depth].reduce(Int32(0)) { $0 + Int32($1) } }
+            var expected = [Int32](repeating: 0, count: rows * outputs)
+            for t in 0..<rows {
+                for o in 0..<outputs {
+                    var sum: Int32 = 0
+                    for i in 0..<depth { sum += Int32(x[t * depth + i]) * Int32(w[o * depth + i]) }
+                    expected[t * outputs + o] = sum
+                }
+            }
+            for (name, mask) in paths {
+                mf_set_cpu_feature_mask(mask)
+                var y = [Int32](repeating: -1, count: rows * outputs)
+                // Two slices, as the threads split the outputs.
+                let middle = outputs / 2
+                mf_gemm_s8(x, Int32(depth), Int32(rows), w, Int32(depth), sums, Int32(depth), 0, Int32(middle), &y, Int32(outputs))
+                mf_gemm_s8(x, Int32(depth), Int32(rows), w, Int32(depth), sums, Int32(depth), Int32(middle), Int32(outputs), &y, Int32(outputs))
+                XCTAssertEqual(y, expected, "\(name) rows \(rows) outputs \(outputs) depth \(depth)")
+            }
+        }
+    }
+
+    func testFloatProductsAgreeOnEveryPath() {
+        var generator = Generator(state: 7)
+        for (rows, outputs, depth) in [(1, 1, 1), (7, 13, 32), (13, 37, 100), (3, 5, 768)] {
+            let x = (0..<(rows * depth)).map { _ in generator.float() }
+            let w = (0..<(outputs * depth)).map { _ in generator.float() }
+            var expected = [Float](repeating: 0, count: rows * outputs)
+            for t in 0..<rows {
+                for o in 0..<outputs {
+                    var sum: Double = 0
+                    for i in 0..<depth { sum += Double(x[t * depth + i]) * Double(w[o * depth + i]) }
+                    expected[t * outputs + o] = Float(sum)
+                }
+            }
+            for (name, mask) in paths {
+                mf_set_cpu_feature_mask(mask)
+                var y = [Float](repeating: .nan, count: rows * outputs)
+                mf_gemm_f32(x, Int32(depth), Int32(rows), w, Int32(depth), Int32(depth), 0, Int32(outputs), &y, Int32(outputs))
+                for (got, want) in zip(y, expected) {
+                    XCTAssertEqual(got, want, accuracy: 1e-4 * Float(depth).squareRoot(), "\(name) rows \(rows) outputs \(outputs) depth \(depth)")
+                }
+            }
+        }
+    }
+
+    func testQuantizeRowUsesTheFullRange() {
+        var q = [Int8](repeating: 0, count: 4)
+        let scale = mf_quantize_row_s8([0.5, -1.0, 0.25, 0], 4, &q)
+        XCTAssertEqual(scale, 1.0 / 127, accuracy: 1e-9)
+        XCTAssertEqual(q, [64, -127, 32, 0])
+        XCTAssertEqual(mf_quantize_row_s8([0, 0], 2, &q), 0)
+    }
+
+    func testAsymmetricQuantizationReconstructsTheRow() {
+        let row: [Float] = [-0.2, 0, 0.1, 3.0, 1.5, -0.05]
+        var q = [Int8](repeating: 0, count: row.count)
+        var scale: Float = 0
+        var offset: Int32 = 0
+        mf_quantize_row_asymmetric(row, Int32(row.count), &q, &scale, &offset)
+        XCTAssertEqual(scale, 3.2 / 255, accuracy: 1e-6)
+        for (value, code) in zip(row, q) {
+            XCTAssertEqual(scale * Float(Int32(code) + offset), value, accuracy: scale / 2 + 1e-6)
+        }
+        XCTAssertEqual(scale * Float(Int32(q[1]) + offset), 0, "zero stays exact")
+    }
+
+    func testGeluMatchesErfForm() {
+        var values: [Float] = [-3, -1, -0.5, 0, 0.5, 1, 3]
+        let expected = values.map { 0.5 * $0 * (1 + Float(erf(Double($0) / 2.0.squareRoot()))) }
+        mf_gelu_erf(&values, Int32(values.count))
+        for (got, want) in zip(values, expected) { XCTAssertEqual(got, want, accuracy: 1e-6) }
+    }
+}
