@@ -33,12 +33,13 @@ f32_tile_avx512(const float *x, int ldx, int nt, const float *w, int ldw, int de
 __attribute__((target("avx512f,avx512bw,fma"))) static void gemm_avx512(const float *x, int ldx, int rows,
                                                                        const float *w, int ldw, int depth, int o_begin,
                                                                        int o_end, float *y, int ldy) {
-    for (int t0 = 0; t0 < rows; t0 += TILE_ROWS) {
-        int nt = rows - t0 < TILE_ROWS ? rows - t0 : TILE_ROWS;
-        const float *xt = x + (size_t)t0 * ldx;
-        float *yt = y + (size_t)t0 * ldy;
-        for (int o = o_begin; o < o_end; o += TILE_OUT) {
-            int no = o_end - o < TILE_OUT ? o_end - o : TILE_OUT;
+    // Weight rows outermost: each block is read from memory once and reused from L1.
+    for (int o = o_begin; o < o_end; o += TILE_OUT) {
+        int no = o_end - o < TILE_OUT ? o_end - o : TILE_OUT;
+        for (int t0 = 0; t0 < rows; t0 += TILE_ROWS) {
+            int nt = rows - t0 < TILE_ROWS ? rows - t0 : TILE_ROWS;
+            const float *xt = x + (size_t)t0 * ldx;
+            float *yt = y + (size_t)t0 * ldy;
             switch (nt) {
             case 6: f32_tile_avx512(xt, ldx, 6, w, ldw, depth, o, no, yt, ldy); break;
             case 5: f32_tile_avx512(xt, ldx, 5, w, ldw, depth, o, no, yt, ldy); break;

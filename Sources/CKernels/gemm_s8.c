@@ -12,6 +12,8 @@
 #define TILE_OUT 4
 
 // VNNI multiplies unsigned by signed bytes: feed x + 128 (x ^ 0x80) and subtract 128 * sum(w).
+// A tile is TILE_OUT weight rows by `nt` activation rows; full 64-byte chunks use plain loads
+// and prefetch the weight stream ahead, the last partial chunk a masked load.
 __attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline)) static inline void
 vnni_tile(const int8_t *x, int ldx, int nt, const int8_t *w, int ldw, const int32_t *w_sums, int depth, int o,
           int no, int32_t *y, int ldy) {
@@ -19,14 +21,29 @@ vnni_tile(const int8_t *x, int ldx, int nt, const int8_t *w, int ldw, const int3
     for (int j = 0; j < TILE_OUT; j++)
         for (int t = 0; t < TILE_ROWS; t++) acc[j][t] = _mm512_setzero_si512();
     const __m512i flip = _mm512_set1_epi8((char)0x80);
-    for (int i = 0; i < depth; i += 64) {
-        __mmask64 m = depth - i >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (depth - i)) - 1);
+    const int8_t *wr[TILE_OUT];
+    for (int j = 0; j < TILE_OUT; j++) wr[j] = w + (size_t)(o + (j < no ? j : 0)) * ldw;
+    int body = depth & ~63;
+    for (int i = 0; i < body; i += 64) {
         __m512i wv[TILE_OUT];
-        for (int j = 0; j < TILE_OUT; j++)
-            wv[j] = j < no ? _mm512_maskz_loadu_epi8(m, w + (size_t)(o + j) * ldw + i) : _mm512_setzero_si512();
+        for (int j = 0; j < TILE_OUT; j++) {
+            _mm_prefetch((const char *)(wr[j] + i + 512), _MM_HINT_T0);
+            wv[j] = _mm512_loadu_si512(wr[j] + i);
+        }
         for (int t = 0; t < TILE_ROWS; t++) {
             if (t >= nt) break;
-            __m512i xv = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, x + (size_t)t * ldx + i), flip);
+            __m512i xv = _mm512_xor_si512(_mm512_loadu_si512(x + (size_t)t * ldx + i), flip);
+            for (int j = 0; j < TILE_OUT; j++) acc[j][t] = _mm512_dpbusd_epi32(acc[j][t], xv, wv[j]);
+        }
+    }
+    if (body < depth) {
+        __mmask64 m = ((__mmask64)1 << (depth - body)) - 1;
+        __m512i wv[TILE_OUT];
+        for (int j = 0; j < TILE_OUT; j++) wv[j] = _mm512_maskz_loadu_epi8(m, wr[j] + body);
+        for (int t = 0; t < TILE_ROWS; t++) {
+            if (t >= nt) break;
+            // Masked-off lanes load 0, become 128 after the flip, and meet a zero weight.
+            __m512i xv = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, x + (size_t)t * ldx + body), flip);
             for (int j = 0; j < TILE_OUT; j++) acc[j][t] = _mm512_dpbusd_epi32(acc[j][t], xv, wv[j]);
         }
     }
@@ -39,17 +56,21 @@ vnni_tile(const int8_t *x, int ldx, int nt, const int8_t *w, int ldw, const int3
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) static void
 gemm_vnni(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw, const int32_t *w_sums, int depth, int o_begin,
           int o_end, int32_t *y, int ldy) {
-    for (int t0 = 0; t0 < rows; t0 += TILE_ROWS) {
-        int nt = rows - t0 < TILE_ROWS ? rows - t0 : TILE_ROWS;
-        for (int o = o_begin; o < o_end; o += TILE_OUT) {
-            int no = o_end - o < TILE_OUT ? o_end - o : TILE_OUT;
+    // Weight rows outermost: each block of TILE_OUT rows is read from memory once and reused
+    // from L1 for every tile of activation rows (the activations stay cached throughout).
+    for (int o = o_begin; o < o_end; o += TILE_OUT) {
+        int no = o_end - o < TILE_OUT ? o_end - o : TILE_OUT;
+        for (int t0 = 0; t0 < rows; t0 += TILE_ROWS) {
+            int nt = rows - t0 < TILE_ROWS ? rows - t0 : TILE_ROWS;
+            const int8_t *xt = x + (size_t)t0 * ldx;
+            int32_t *yt = y + (size_t)t0 * ldy;
             switch (nt) {  // constant row counts let the compiler keep accumulators in registers
-            case 6: vnni_tile(x + (size_t)t0 * ldx, ldx, 6, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
-            case 5: vnni_tile(x + (size_t)t0 * ldx, ldx, 5, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
-            case 4: vnni_tile(x + (size_t)t0 * ldx, ldx, 4, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
-            case 3: vnni_tile(x + (size_t)t0 * ldx, ldx, 3, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
-            case 2: vnni_tile(x + (size_t)t0 * ldx, ldx, 2, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
-            default: vnni_tile(x + (size_t)t0 * ldx, ldx, 1, w, ldw, w_sums, depth, o, no, y + (size_t)t0 * ldy, ldy); break;
+            case 6: vnni_tile(xt, ldx, 6, w, ldw, w_sums, depth, o, no, yt, ldy); break;
+            case 5: vnni_tile(xt, ldx, 5, w, ldw, w_sums, depth, o, no, yt, ldy); break;
+            case 4: vnni_tile(xt, ldx, 4, w, ldw, w_sums, depth, o, no, yt, ldy); break;
+            case 3: vnni_tile(xt, ldx, 3, w, ldw, w_sums, depth, o, no, yt, ldy); break;
+            case 2: vnni_tile(xt, ldx, 2, w, ldw, w_sums, depth, o, no, yt, ldy); break;
+            default: vnni_tile(xt, ldx, 1, w, ldw, w_sums, depth, o, no, yt, ldy); break;
             }
         }
     }

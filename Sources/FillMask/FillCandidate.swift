@@ -16,4 +16,9 @@ public struct WordPiece: Sendable, Equatable {
     public var text: String
     /// True when the piece continues the word before the mask rather than starting a new one.
     public var joinsPrevious: Bool
+
+    public init(text: String, joinsPrevious: Bool) {
+        self.text = text
+        self.joinsPrevious = joinsPrevious
+    }
 }

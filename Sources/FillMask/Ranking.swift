@@ -24,6 +24,11 @@ extension Float {
 public enum TopK {
     public static func select(_ scores: [Float], k: Int, among candidates: [Int]? = nil) -> [Int] {
         let pool = candidates ?? Array(scores.indices)
+        if k > 64 {
+            // Insertion into a sorted list is O(n·k): sort instead when k is large.
+            let sorted = pool.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+            return Array(sorted.prefix(k))
+        }
         var best: [Int] = []
         best.reserveCapacity(k + 1)
         for id in pool {

@@ -1,7 +1,9 @@
 /// Dispatches `maskfill SUBCOMMAND ...` and answers `--help` and `--version`.
 enum MainCommand {
     static let subcommands: [(name: String, summary: String)] = [
+        ("bench", "measure fill latency, load time and memory"),
         ("fill", "suggest words for each <mask> in a text (the fill-mask pipeline)"),
+        ("quantize", "write an int8 model folder from a Hugging Face one"),
         ("tokenize", "encode text with a tokenizer.json, as Hugging Face tokenizers does"),
     ]
 
@@ -17,8 +19,12 @@ enum MainCommand {
         case "--version", "-V", "version":
             Output.line("maskfill \(MaskFillVersion.current)")
             return ExitCode.success
+        case "bench":
+            return BenchCommand.run(Array(arguments.dropFirst()))
         case "fill":
             return FillCommand.run(Array(arguments.dropFirst()))
+        case "quantize":
+            return QuantizeCommand.run(Array(arguments.dropFirst()))
         case "tokenize":
             return TokenizeCommand.run(Array(arguments.dropFirst()))
         default:

@@ -37,13 +37,11 @@ public final class MaskedLanguageModel: Sendable {
         let hidden = config.hiddenSize
         let words = try loader.matrix(names.wordEmbeddings, rows: config.vocabularySize, columns: hidden)
         let positions = try loader.floats(names.positionEmbeddings, count: config.maxPositions * hidden)
-        let tokenType: FloatBuffer
-        if loader.has(names.tokenTypeEmbeddings) {
-            let table = try loader.floats(names.tokenTypeEmbeddings, count: config.typeVocabularySize * hidden)
-            tokenType = FloatBuffer(Array(UnsafeBufferPointer(start: table.pointer, count: hidden)))
-        } else {
-            tokenType = FloatBuffer(count: hidden)  // models without token types add nothing
-        }
+        // Inputs are single sequences: only row 0 of the token-type table is used (and kept
+        // by `quantize`). Models without token types add nothing.
+        let tokenType = loader.has(names.tokenTypeEmbeddings)
+            ? try loader.firstRow(names.tokenTypeEmbeddings, columns: hidden)
+            : FloatBuffer(count: hidden)
         embeddings = EmbeddingWeights(
             words: words, positions: positions, tokenType: tokenType,
             norm: try loader.layerNorm(names.embeddingNorm, size: hidden)
@@ -64,14 +62,14 @@ public final class MaskedLanguageModel: Sendable {
             ))
         }
         self.layers = layers
-        let decoder = loader.has(names.decoderWeight)
-            ? try loader.matrix(names.decoderWeight, rows: config.vocabularySize, columns: hidden)
-            : words
+        let decoderIsTied = !loader.has(names.decoderWeight)
+        let decoder = decoderIsTied ? words : try loader.matrix(names.decoderWeight, rows: config.vocabularySize, columns: hidden)
         let biasName = names.decoderBiases.first(where: loader.has) ?? names.decoderBiases[0]
         head = MaskedLMHeadWeights(
             dense: try loader.linear(names.headDense, outputs: hidden, inputs: hidden),
             norm: try loader.layerNorm(names.headNorm, size: hidden),
             decoder: decoder,
+            decoderIsTied: decoderIsTied,
             bias: try loader.floats(biasName, count: config.vocabularySize)
         )
         if !loader.missing.isEmpty {

@@ -29,6 +29,8 @@ struct MaskedLMHeadWeights: Sendable {
     let norm: LayerNormWeights
     /// [vocab × hidden]: the word embeddings unless the checkpoint stores its own decoder.
     let decoder: WeightMatrix
+    /// True when the decoder is the word-embedding matrix (not stored on its own).
+    let decoderIsTied: Bool
     let bias: FloatBuffer
 }
 

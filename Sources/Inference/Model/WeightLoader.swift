@@ -24,6 +24,19 @@ struct WeightLoader {
         return try file.floats(info)
     }
 
+    /// Row 0 of a [n × columns] table.
+    mutating func firstRow(_ name: String, columns: Int) throws(ModelError) -> FloatBuffer {
+        guard let info = file.info(name) else {
+            missing.append(name)
+            return FloatBuffer(count: columns)
+        }
+        guard info.shape.count == 2, info.shape[1] == columns, info.shape[0] >= 1 else {
+            throw ModelError("\(file.path): tensor \"\(name)\" has shape \(info.shape), expected [n, \(columns)]")
+        }
+        let table = try file.floats(info)
+        return FloatBuffer(Array(UnsafeBufferPointer(start: table.pointer, count: columns)))
+    }
+
     /// A [rows × columns] weight matrix, stored as float or as int8 with `<name>_scale`,
     /// converted to the model's precision.
     mutating func matrix(_ name: String, rows: Int, columns: Int) throws(ModelError) -> WeightMatrix {

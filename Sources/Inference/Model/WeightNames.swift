@@ -5,6 +5,11 @@ struct WeightNames {
     /// "roberta.", "bert." or "" — whichever the file uses.
     let encoderPrefix: String
 
+    init(family: ModelConfig.Family, prefix: String) {
+        self.family = family
+        encoderPrefix = prefix
+    }
+
     init(family: ModelConfig.Family, available: Set<String>) {
         self.family = family
         let prefixed = (family == .roberta ? "roberta." : "bert.")
