@@ -18,7 +18,9 @@ let package = Package(
         .target(name: "Inference", dependencies: ["JSON", "CKernels"]),
         // The fill-mask pipeline: masks in text, encoding, the model, top-k candidates.
         .target(name: "FillMask", dependencies: ["Tokenizers", "Inference"]),
-        .executableTarget(name: "maskfill", dependencies: ["JSON", "Tokenizers", "Inference", "FillMask"]),
+        // The language server: JSON-RPC framing, LSP messages, documents, handlers.
+        .target(name: "LanguageServer", dependencies: ["JSON", "FillMask", "Tokenizers", "Inference"]),
+        .executableTarget(name: "maskfill", dependencies: ["JSON", "Tokenizers", "Inference", "FillMask", "LanguageServer"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(
             name: "InferenceTests",
@@ -30,6 +32,7 @@ let package = Package(
             dependencies: ["Tokenizers", "JSON"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSON", "FillMask", "maskfill"]),
         // Runs the built `maskfill` binary as a user would.
         .testTarget(name: "MaskFillCLITests", dependencies: ["JSON", "maskfill"]),
     ],

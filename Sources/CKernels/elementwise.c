@@ -1,6 +1,7 @@
 // Row-wise fp32 work between the matrix products: quantization, GELU, softmax, LayerNorm.
 // Plain C loops the compiler vectorizes; they are a small share of a forward pass.
 #include "CKernels.h"
+#include "vector_math.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -59,7 +60,47 @@ void mf_quantize_row_asymmetric(const float *x, int n, int8_t *q, float *scale, 
     *offset = 128 - (int32_t)zero_point;
 }
 
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) static void gelu_erf_avx512(float *x, int n) {
+    for (int i = 0; i < n; i += 16) {
+        __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+        __m512 e = mf_erf512(_mm512_mul_ps(v, _mm512_set1_ps(0.70710678118654752f)));
+        __m512 g = _mm512_mul_ps(_mm512_mul_ps(v, _mm512_set1_ps(0.5f)), _mm512_add_ps(e, _mm512_set1_ps(1.0f)));
+        _mm512_mask_storeu_ps(x + i, m, g);
+    }
+}
+
+__attribute__((target("avx512f"))) static void softmax_avx512(float *x, int n) {
+    __m512 maxv = _mm512_set1_ps(-INFINITY);
+    for (int i = 0; i < n; i += 16) {
+        __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        maxv = _mm512_mask_max_ps(maxv, m, maxv, _mm512_maskz_loadu_ps(m, x + i));
+    }
+    __m512 max = _mm512_set1_ps(_mm512_reduce_max_ps(maxv));
+    __m512 sum = _mm512_setzero_ps();
+    for (int i = 0; i < n; i += 16) {
+        __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        __m512 e = mf_exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, x + i), max));
+        e = _mm512_maskz_mov_ps(m, e);
+        sum = _mm512_add_ps(sum, e);
+        _mm512_mask_storeu_ps(x + i, m, e);
+    }
+    __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
+    for (int i = 0; i < n; i += 16) {
+        __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(x + i, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), inverse));
+    }
+}
+#endif
+
 void mf_gelu_erf(float *x, int n) {
+#if defined(__x86_64__)
+    if (mf_cpu_features() & MF_CPU_AVX512) {
+        gelu_erf_avx512(x, n);
+        return;
+    }
+#endif
     for (int i = 0; i < n; i++) {
         float v = x[i];
         x[i] = 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
@@ -76,6 +117,12 @@ void mf_gelu_tanh(float *x, int n) {
 
 void mf_softmax(float *x, int n) {
     if (n <= 0) return;
+#if defined(__x86_64__)
+    if (mf_cpu_features() & MF_CPU_AVX512) {
+        softmax_avx512(x, n);
+        return;
+    }
+#endif
     float max = x[0];
     for (int i = 1; i < n; i++) max = x[i] > max ? x[i] : max;
     float sum = 0;

@@ -1,23 +1,10 @@
-import Foundation
+import Inference
 
-/// Softmax over a logit row, in double precision for the sum so that small probabilities
-/// keep their digits.
+/// Probabilities over the vocabulary for one mask.
 public enum Softmax {
     public static func probabilities(_ logits: [Float]) -> [Float] {
-        guard let maximum = logits.max() else { return [] }
-        var exponentials = [Double](repeating: 0, count: logits.count)
-        var sum = 0.0
-        for (index, logit) in logits.enumerated() {
-            let value = Double(Float(logit - maximum).exponential)
-            exponentials[index] = value
-            sum += value
-        }
-        return exponentials.map { Float($0 / sum) }
+        Probabilities.softmax(logits)
     }
-}
-
-extension Float {
-    var exponential: Float { Float(Foundation.exp(Double(self))) }
 }
 
 /// The k highest-scoring ids, best first (ties: lower id first), optionally among given ids.

@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 import XCTest
 
 /// Every implementation of a kernel (AVX-512 VNNI, AVX2, portable C) must give the same
@@ -103,10 +104,34 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(scale * Float(Int32(q[1]) + offset), 0, "zero stays exact")
     }
 
-    func testGeluMatchesErfForm() {
-        var values: [Float] = [-3, -1, -0.5, 0, 0.5, 1, 3]
-        let expected = values.map { 0.5 * $0 * (1 + Float(erf(Double($0) / 2.0.squareRoot()))) }
-        mf_gelu_erf(&values, Int32(values.count))
-        for (got, want) in zip(values, expected) { XCTAssertEqual(got, want, accuracy: 1e-6) }
+    func testGeluMatchesErfFormOnEveryPath() {
+        let inputs: [Float] = (-400...400).map { Float($0) / 40 } + [-90, 90, 0]
+        let expected = inputs.map { 0.5 * $0 * (1 + Float(erf(Double($0) / 2.0.squareRoot()))) }
+        for (name, mask) in paths {
+            mf_set_cpu_feature_mask(mask)
+            var values = inputs
+            mf_gelu_erf(&values, Int32(values.count))
+            for (index, (got, want)) in zip(values, expected).enumerated() {
+                XCTAssertEqual(got, want, accuracy: 2e-6 * max(1, abs(inputs[index])), "\(name) gelu(\(inputs[index]))")
+            }
+        }
+    }
+
+    func testSoftmaxOnEveryPath() {
+        var generator = Generator(state: 3)
+        for count in [1, 5, 16, 17, 50265] {
+            let logits = (0..<count).map { _ in generator.float() * 30 }
+            let maximum = logits.max() ?? 0
+            let exponentials = logits.map { Foundation.exp(Double($0 - maximum)) }
+            let total = exponentials.reduce(0, +)
+            for (name, mask) in paths {
+                mf_set_cpu_feature_mask(mask)
+                var values = logits
+                mf_softmax(&values, Int32(count))
+                for (got, want) in zip(values, exponentials.map { $0 / total }) {
+                    XCTAssertEqual(Double(got), want, accuracy: 1e-4 * want + 1e-9, "\(name) softmax of \(count)")
+                }
+            }
+        }
     }
 }
