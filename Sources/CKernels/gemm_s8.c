@@ -190,7 +190,26 @@ void mf_gemm_s8(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw, co
     gemm_portable(x, ldx, rows, w, ldw, depth, o_begin, o_end, y, ldy);
 }
 
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static int32_t sum_s8_avx2(const int8_t *x, int n) {
+    __m256i acc = _mm256_setzero_si256();
+    int body = n & ~31;
+    for (int i = 0; i < body; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(x + i));
+        // Widen pairs to 16 bits with a multiply by 1, then pairs of those to 32 bits.
+        __m256i pairs = _mm256_maddubs_epi16(_mm256_set1_epi8(1), v);
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+    }
+    int32_t sum = hsum_avx2(acc);
+    for (int i = body; i < n; i++) sum += x[i];
+    return sum;
+}
+#endif
+
 int32_t mf_sum_s8(const int8_t *x, int n) {
+#if defined(__x86_64__)
+    if (mf_cpu_features() & MF_CPU_AVX2) return sum_s8_avx2(x, n);
+#endif
     int32_t sum = 0;
     for (int i = 0; i < n; i++) sum += x[i];
     return sum;

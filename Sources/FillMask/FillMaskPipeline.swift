@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import Inference
 import Tokenizers
 
@@ -11,20 +13,29 @@ public final class FillMaskPipeline: Sendable {
     public let maskToken: String
     public let maskTokenID: Int
 
+    /// Loads `folder/tokenizer.json` and the model, the two at once (each takes tens of ms).
     public convenience init(folder: String, precision: Precision) throws(FillMaskError) {
+        guard FileManager.default.fileExists(atPath: folder) else { throw FillMaskError("model folder \(folder) does not exist") }
+        let tokenizerResult = Mutex<Result<Tokenizer, TokenizerError>?>(nil)
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            let result = Result { () throws(TokenizerError) -> Tokenizer in try Tokenizer.load(contentsOf: folder + "/tokenizer.json") }
+            tokenizerResult.withLock { $0 = result }
+        }
+        let modelResult = Result { () throws(ModelError) -> MaskedLanguageModel in
+            try MaskedLanguageModel.load(folder: folder, precision: precision)
+        }
+        group.wait()
         let tokenizer: Tokenizer
-        do {
-            tokenizer = try Tokenizer.load(contentsOf: folder + "/tokenizer.json")
-        } catch {
-            throw FillMaskError(FileManager.default.fileExists(atPath: folder) ? error.message : "model folder \(folder) does not exist")
+        switch tokenizerResult.withLock({ $0 }) {
+        case .success(let loaded): tokenizer = loaded
+        case .failure(let error): throw FillMaskError(error.message)
+        case nil: throw FillMaskError("internal: the tokenizer did not load")
         }
-        let model: MaskedLanguageModel
-        do {
-            model = try MaskedLanguageModel.load(folder: folder, precision: precision)
-        } catch {
-            throw FillMaskError(error.message)
+        switch modelResult {
+        case .success(let model): try self.init(tokenizer: tokenizer, model: model)
+        case .failure(let error): throw FillMaskError(error.message)
         }
-        try self.init(tokenizer: tokenizer, model: model)
     }
 
     public init(tokenizer: Tokenizer, model: MaskedLanguageModel) throws(FillMaskError) {

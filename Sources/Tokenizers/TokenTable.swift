@@ -1,22 +1,29 @@
 /// A read-only map from token bytes (UTF-8) to ids: open addressing over one contiguous byte
 /// store, looked up without allocating. Keys are compared byte for byte, never with Swift's
 /// canonical string equality (which would merge "é" and "e\u{301}", two distinct tokens).
+/// Each slot keeps the key's hash beside the entry index, so a probe that meets another key
+/// rarely has to touch that key's bytes.
 struct TokenTable: Sendable {
+    private struct Entry {
+        var start: Int32
+        var length: Int32
+        var value: Int32
+    }
+
     private var storage: [UInt8] = []
-    private var keyStart: [Int32] = []
-    private var keyLength: [Int32] = []
-    private var values: [Int32] = []
-    private var slots: [Int32]
+    private var entries: [Entry] = []
+    /// 0 = empty; otherwise hash (high 32 bits) and entry index + 1 (low 32 bits).
+    private var slots: [UInt64]
     private let mask: Int
 
     init(capacity: Int) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
     }
 
-    var count: Int { values.count }
+    var count: Int { entries.count }
 
     /// Inserts `key`; a key already present keeps its first id.
     mutating func insert(_ key: some Collection<UInt8>, id: Int) {
@@ -29,26 +36,13 @@ struct TokenTable: Sendable {
             storage.removeLast(length)
             return
         }
-        if (values.count + 1) * 2 > slots.count { grow() }
-        let entry = Int32(values.count)
-        keyStart.append(Int32(start))
-        keyLength.append(Int32(length))
-        values.append(Int32(id))
-        place(entry, hash: hash)
+        if (entries.count + 1) * 2 > slots.count { grow() }
+        entries.append(Entry(start: Int32(start), length: Int32(length), value: Int32(id)))
+        place(entries.count - 1, hash: hash)
     }
 
     func lookup(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         lookup(key, hash: Self.hash(key))
-    }
-
-    private func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? {
-        var slot = hash & mask
-        while true {
-            let entry = slots[slot]
-            if entry < 0 { return nil }
-            if matches(Int(entry), key) { return Int(values[Int(entry)]) }
-            slot = (slot + 1) & mask
-        }
     }
 
     func lookup(_ key: String) -> Int? {
@@ -56,10 +50,26 @@ struct TokenTable: Sendable {
         return Array(key.utf8).withUnsafeBufferPointer { lookup($0) }
     }
 
-    private func matches(_ entry: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let length = Int(keyLength[entry])
+    private func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        let tag = hash >> 32
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let packed = slots[slot]
+                if packed == 0 { return nil }
+                if packed >> 32 == tag {
+                    let entry = entries[Int(packed & 0xFFFF_FFFF) - 1]
+                    if matches(entry, key) { return Int(entry.value) }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    private func matches(_ entry: Entry, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let length = Int(entry.length)
         guard length == key.count else { return false }
-        let start = Int(keyStart[entry])
+        let start = Int(entry.start)
         return storage.withUnsafeBufferPointer { store in
             for index in 0..<length where store[start + index] != key[index] {
                 return false
@@ -68,10 +78,10 @@ struct TokenTable: Sendable {
         }
     }
 
-    private mutating func place(_ entry: Int32, hash: Int) {
-        var slot = hash & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = entry
+    private mutating func place(_ entry: Int, hash: UInt64) {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = (hash >> 32) << 32 | UInt64(entry + 1)
     }
 
     private mutating func grow() {
@@ -80,26 +90,27 @@ struct TokenTable: Sendable {
 
     private init(rehashing old: TokenTable, size: Int) {
         storage = old.storage
-        keyStart = old.keyStart
-        keyLength = old.keyLength
-        values = old.values
-        slots = Array(repeating: -1, count: size)
+        entries = old.entries
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
-        for entry in 0..<values.count {
-            let start = Int(keyStart[entry])
-            let end = start + Int(keyLength[entry])
+        for (index, entry) in entries.enumerated() {
+            let start = Int(entry.start)
+            let end = start + Int(entry.length)
             let hash = storage.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[start..<end])) }
-            place(Int32(entry), hash: hash)
+            place(index, hash: hash)
         }
     }
 
-    /// FNV-1a, 64-bit.
-    static func hash(_ bytes: some Sequence<UInt8>) -> Int {
+    /// FNV-1a, 64-bit, with a final mix so both halves are usable (low bits pick the slot,
+    /// high bits are the tag).
+    static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
         }
-        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+        hash ^= hash >> 29
+        hash = hash &* 0xbf58_476d_1ce4_e5b9
+        return hash ^ (hash >> 32)
     }
 }
