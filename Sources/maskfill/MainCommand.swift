@@ -3,6 +3,7 @@ enum MainCommand {
     static let subcommands: [(name: String, summary: String)] = [
         ("bench", "measure fill latency, load time and memory"),
         ("fill", "suggest words for each <mask> in a text (the fill-mask pipeline)"),
+        ("lsp", "the language server (LSP 3.17 over stdio)"),
         ("quantize", "write an int8 model folder from a Hugging Face one"),
         ("tokenize", "encode text with a tokenizer.json, as Hugging Face tokenizers does"),
     ]
@@ -23,6 +24,8 @@ enum MainCommand {
             return BenchCommand.run(Array(arguments.dropFirst()))
         case "fill":
             return FillCommand.run(Array(arguments.dropFirst()))
+        case "lsp":
+            return LSPCommand.run(Array(arguments.dropFirst()))
         case "quantize":
             return QuantizeCommand.run(Array(arguments.dropFirst()))
         case "tokenize":

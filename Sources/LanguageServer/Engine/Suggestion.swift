@@ -1,0 +1,37 @@
+import FillMask
+
+/// One candidate for a mask as an editor shows it: the text to insert, whether it continues
+/// the word before the mask, and its probability.
+struct Suggestion: Sendable, Equatable {
+    var text: String
+    var joinsPrevious: Bool
+    var score: Float
+
+    /// Candidates the pipeline ranked, as suggestions: special tokens (`[UNK]`, `<pad>`),
+    /// BERT's `[unusedN]` slots, empty pieces and repeats of a better candidate are left out.
+    static func ranked(_ candidates: [FillCandidate], pipeline: FillMaskPipeline) -> [Suggestion] {
+        ranked(candidates.map { (id: $0.token, score: $0.score) }, pipeline: pipeline)
+    }
+
+    /// The same for token ids and their probabilities, best first.
+    static func ranked(_ candidates: [(id: Int, score: Float)], pipeline: FillMaskPipeline) -> [Suggestion] {
+        let special = Set(pipeline.tokenizer.addedTokens.filter(\.special).map(\.content))
+        var seen = Set<String>()
+        var suggestions: [Suggestion] = []
+        for candidate in candidates {
+            // Decoded on its own, as the pipeline's token_str.
+            let tokenString = pipeline.tokenizer.decode([candidate.id])
+            guard !special.contains(tokenString), !isUnusedSlot(tokenString) else { continue }
+            let piece = pipeline.wordPiece(tokenString)
+            let text = piece.text.trimmingSpaces()
+            guard !text.isEmpty, !text.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else { continue }
+            guard seen.insert((piece.joinsPrevious ? "+" : " ") + text).inserted else { continue }
+            suggestions.append(Suggestion(text: text, joinsPrevious: piece.joinsPrevious, score: candidate.score))
+        }
+        return suggestions
+    }
+
+    private static func isUnusedSlot(_ token: String) -> Bool {
+        token.hasPrefix("[unused") && token.hasSuffix("]")
+    }
+}

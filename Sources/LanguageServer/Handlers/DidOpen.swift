@@ -1,0 +1,15 @@
+import JSON
+
+extension LanguageServer {
+    /// `textDocument/didOpen`: a new document (or a reopened one, replacing what was there).
+    func didOpen(_ params: JSONValue) throws(ResponseError) {
+        let item = params["textDocument"]
+        guard let uri = item?["uri"]?.stringValue, let text = item?["text"]?.stringValue else {
+            throw .invalidParams("didOpen needs textDocument.uri and textDocument.text")
+        }
+        let document = TextDocument(
+            uri: uri, languageID: item?["languageId"]?.stringValue ?? "", version: item?["version"]?.intValue ?? 0, text: text)
+        let revision = documents.open(document)
+        engine.staleness.noteRevision(revision, of: uri)
+    }
+}
