@@ -33,6 +33,8 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSON", "FillMask", "maskfill"]),
+        // Editor integrations driven for real: headless Neovim, the VS Code extension's checks.
+        .testTarget(name: "EditorTests", dependencies: ["JSON", "maskfill"]),
         // Runs the built `maskfill` binary as a user would.
         .testTarget(name: "MaskFillCLITests", dependencies: ["JSON", "maskfill"]),
     ],
