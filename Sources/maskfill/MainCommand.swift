@@ -2,6 +2,7 @@
 enum MainCommand {
     static let subcommands: [(name: String, summary: String)] = [
         ("bench", "measure fill latency, load time and memory"),
+        ("eval", "masked-word accuracy on a JSONL file of sentences and answers"),
         ("fill", "suggest words for each <mask> in a text (the fill-mask pipeline)"),
         ("lsp", "the language server (LSP 3.17 over stdio)"),
         ("quantize", "write an int8 model folder from a Hugging Face one"),
@@ -22,6 +23,8 @@ enum MainCommand {
             return ExitCode.success
         case "bench":
             return BenchCommand.run(Array(arguments.dropFirst()))
+        case "eval":
+            return EvalCommand.run(Array(arguments.dropFirst()))
         case "fill":
             return FillCommand.run(Array(arguments.dropFirst()))
         case "lsp":
