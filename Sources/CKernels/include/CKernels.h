@@ -35,6 +35,19 @@ void mf_gemm_s8(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw, co
 void mf_gemm_f32(const float *x, int ldx, int rows, const float *w, int ldw, int depth, int o_begin, int o_end,
                  float *y, int ldy);
 
+/// Threads the *_parallel products use (the caller plus a pool of workers; workers are
+/// started on first use and spin briefly between jobs, then sleep).
+void mf_set_threads(int threads);
+int mf_thread_count(void);
+
+/// mf_gemm_s8 over all `outputs`, split across the thread pool.
+void mf_gemm_s8_parallel(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw, const int32_t *w_sums,
+                         int depth, int outputs, int32_t *y, int ldy);
+
+/// mf_gemm_f32 over all `outputs`, split across the thread pool.
+void mf_gemm_f32_parallel(const float *x, int ldx, int rows, const float *w, int ldw, int depth, int outputs, float *y,
+                          int ldy);
+
 /// Symmetric int8 quantization of one row: q = round(x / scale), scale = max|x| / 127.
 /// Returns the scale (0 for an all-zero row, whose q is all zero).
 float mf_quantize_row_s8(const float *x, int n, int8_t *q);

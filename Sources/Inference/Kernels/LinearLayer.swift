@@ -50,11 +50,9 @@ enum WeightMatrix: Sendable {
             x.values.withUnsafeBufferPointer { input in
                 y.values.withUnsafeMutableBufferPointer { output in
                     guard let xBase = input.baseAddress, let yBase = output.baseAddress else { return }
-                    let target = UnsafeSendable(yBase)
-                    Parallel.forSlices(of: outputs, alignment: 16, work: tokenRows * outputs * depth) { slice in
-                        mf_gemm_f32(xBase, Int32(depth), Int32(tokenRows), weight.pointer, Int32(depth), Int32(depth),
-                                    Int32(slice.lowerBound), Int32(slice.upperBound), target.value, Int32(outputs))
-                    }
+                    Parallel.ensureStarted()
+                    mf_gemm_f32_parallel(xBase, Int32(depth), Int32(tokenRows), weight.pointer, Int32(depth), Int32(depth),
+                                         Int32(outputs), yBase, Int32(outputs))
                 }
             }
         case .int8(let weight, let scales, let rowSums, _, _):
@@ -75,11 +73,9 @@ enum WeightMatrix: Sendable {
                 rowSums.withUnsafeBufferPointer { sums in
                     accumulators.withUnsafeMutableBufferPointer { acc in
                         guard let qBase = q.baseAddress, let accBase = acc.baseAddress else { return }
-                        let target = UnsafeSendable(accBase)
-                        Parallel.forSlices(of: outputs, alignment: 16, work: tokenRows * outputs * depth) { slice in
-                            mf_gemm_s8(qBase, Int32(depth), Int32(tokenRows), weight.pointer, Int32(depth), sums.baseAddress,
-                                       Int32(depth), Int32(slice.lowerBound), Int32(slice.upperBound), target.value, Int32(outputs))
-                        }
+                        Parallel.ensureStarted()
+                        mf_gemm_s8_parallel(qBase, Int32(depth), Int32(tokenRows), weight.pointer, Int32(depth), sums.baseAddress,
+                                            Int32(depth), Int32(outputs), accBase, Int32(outputs))
                     }
                 }
             }

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 import Foundation
 
@@ -9,6 +10,16 @@ enum Parallel {
             return min(value, 64)
         }
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
+
+    /// Starts the C kernels' thread pool (once) with `threadCount` threads.
+    static func ensureStarted() {
+        _ = poolStarted
+    }
+
+    private static let poolStarted: Bool = {
+        mf_set_threads(Int32(threadCount))
+        return true
     }()
 
     /// Runs `body` over consecutive slices of 0..<count, each a multiple of `alignment` long
