@@ -1,0 +1,354 @@
+-- End-to-end test of the MaskFill Neovim plugin in a real (headless) Neovim, with the real
+-- `maskfill lsp`. Tests/EditorTests/NeovimPluginTests.swift runs it and checks what it writes:
+--
+--   MASKFILL_BIN=.build/debug/maskfill MASKFILL_TEST_MODEL=Tests/InferenceTests/Fixtures/tiny-bert \
+--   MASKFILL_TEST_DIR=/tmp/work MASKFILL_TEST_OUT=/tmp/work/results.json \
+--   nvim --headless -u NONE -i NONE -n -c "luafile editors/nvim/tests/e2e.lua"
+--
+-- It types in insert mode, asks for completion with <C-x><C-o>, hovers, runs :MaskFillAll and
+-- :checkhealth maskfill, and records what the editor shows in MASKFILL_TEST_OUT (JSON). The exit
+-- code is 0 when every step ran; the Swift test judges the results.
+
+local api = vim.api
+local uv = vim.uv or vim.loop
+
+local function env(name)
+  local value = os.getenv(name)
+  if value == nil or value == "" then
+    error(name .. " is not set")
+  end
+  return value
+end
+
+local script = debug.getinfo(1, "S").source:sub(2)
+local plugin_root = vim.fn.fnamemodify(script, ":p:h:h")
+local bin = env("MASKFILL_BIN")
+local model = env("MASKFILL_TEST_MODEL")
+local dir = env("MASKFILL_TEST_DIR")
+local out_path = env("MASKFILL_TEST_OUT")
+local step_timeout = tonumber(os.getenv("MASKFILL_TEST_STEP_TIMEOUT_MS") or "15000")
+
+local version = vim.version()
+local results = {
+  nvim_version = ("%d.%d.%d"):format(version.major, version.minor, version.patch),
+  plugin_root = plugin_root,
+  notifications = {},
+  steps = {},
+}
+local current_step = "start"
+
+vim.notify = function(message, level)
+  table.insert(results.notifications, { message = tostring(message), level = level or vim.log.levels.INFO })
+end
+
+local finished = false
+local function finish(problem)
+  if finished then
+    return
+  end
+  finished = true
+  if problem then
+    results.error = ("step %s: %s"):format(current_step, problem)
+  end
+  local file = assert(io.open(out_path, "w"))
+  file:write(vim.fn.json_encode(results))
+  file:close()
+  if problem then
+    io.stderr:write("e2e.lua: " .. results.error .. "\n")
+    vim.cmd("cquit 1")
+  else
+    vim.cmd("qall!")
+  end
+end
+
+-- The test runs as a coroutine; waits yield to Neovim's main loop, so typed keys, LSP messages
+-- and timers are processed as they are for a user.
+local co
+local function resume()
+  if finished then
+    return
+  end
+  local ok, problem = coroutine.resume(co)
+  if not ok then
+    finish(debug.traceback(co, tostring(problem)))
+  elseif coroutine.status(co) == "dead" then
+    finish(nil)
+  end
+end
+
+local function sleep(ms)
+  vim.defer_fn(resume, ms)
+  coroutine.yield()
+end
+
+local function now_ms()
+  return uv.hrtime() / 1e6
+end
+
+local function wait_for(what, condition, timeout)
+  local deadline = now_ms() + (timeout or step_timeout)
+  while true do
+    local ok, value = pcall(condition)
+    if ok and value then
+      return value
+    end
+    if now_ms() > deadline then
+      error(("timed out waiting for %s%s"):format(what, ok and "" or (" (" .. tostring(value) .. ")")))
+    end
+    sleep(20)
+  end
+end
+
+local function step(name)
+  current_step = name
+  table.insert(results.steps, name)
+end
+
+local function type_text(text)
+  api.nvim_feedkeys(text, "n", false)
+end
+
+local function press(keys)
+  api.nvim_feedkeys(api.nvim_replace_termcodes(keys, true, false, true), "n", false)
+end
+
+local function mode()
+  return api.nvim_get_mode().mode
+end
+
+local function buffer_text(bufnr)
+  local lines = api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  local text = table.concat(lines, "\n")
+  if vim.bo[bufnr].eol then
+    text = text .. "\n"
+  end
+  return text
+end
+
+local function request(client, method, params, bufnr)
+  local answer = nil
+  local handler = function(err, result)
+    answer = { err = err, result = result }
+  end
+  if vim.fn.has("nvim-0.11") == 1 then
+    client:request(method, params, handler, bufnr)
+  else
+    client.request(method, params, handler, bufnr)
+  end
+  wait_for(method .. " answer", function()
+    return answer
+  end)
+  if answer.err then
+    error(method .. " failed: " .. vim.inspect(answer.err))
+  end
+  return answer.result
+end
+
+local function position_params(client)
+  local cursor = api.nvim_win_get_cursor(0)
+  local line = api.nvim_get_current_line()
+  local mf = require("maskfill")
+  return {
+    textDocument = { uri = vim.uri_from_bufnr(0) },
+    position = { line = cursor[1] - 1, character = mf._char_col(line, cursor[2], client.offset_encoding or "utf-16") },
+  }
+end
+
+local function popup_items()
+  local info = vim.fn.complete_info({ "mode", "items", "selected" })
+  local items = {}
+  for _, item in ipairs(info.items or {}) do
+    table.insert(items, { word = item.word, abbr = item.abbr, menu = item.menu, kind = item.kind })
+  end
+  return { mode = info.mode, selected = info.selected, items = items, pumvisible = vim.fn.pumvisible() }
+end
+
+-- Types `before_cursor`, asks for completion with <C-x><C-o> and records the raw server answer
+-- and the popup menu.
+local function complete_after(label, client, text)
+  type_text(text)
+  local line_end = text:match("([^\r]*)$")
+  wait_for("the typed text " .. vim.inspect(line_end), function()
+    return mode() == "i" and api.nvim_get_current_line() == line_end
+  end)
+  local record = { line = api.nvim_get_current_line(), cursor = api.nvim_win_get_cursor(0)[2] }
+  record.raw = request(client, "textDocument/completion", position_params(client), api.nvim_get_current_buf())
+  press("<C-x><C-o>")
+  wait_for("the completion menu", function()
+    return vim.fn.pumvisible() == 1 and #vim.fn.complete_info({ "items" }).items > 0
+  end)
+  record.menu = popup_items()
+  record.line_with_menu = api.nvim_get_current_line()
+  results[label] = record
+  return record
+end
+
+local function floating_windows()
+  local wins = {}
+  for _, win in ipairs(api.nvim_list_wins()) do
+    if api.nvim_win_get_config(win).relative ~= "" then
+      table.insert(wins, win)
+    end
+  end
+  return wins
+end
+
+local function run()
+  vim.opt.runtimepath:prepend(plugin_root)
+  vim.cmd("filetype on")
+  vim.o.swapfile = false
+  local mf = require("maskfill")
+
+  step("commands exist without plugin/ being sourced")
+  results.plugin_sourced = vim.g.loaded_maskfill ~= nil
+  results.command_before_setup = vim.fn.exists(":MaskFillAll")
+
+  step("a missing executable is reported")
+  mf.setup({ cmd = dir .. "/no-such-dir/maskfill", model_path = model })
+  results.command_after_setup = vim.fn.exists(":MaskFillAll")
+  vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/missing.md"))
+  wait_for("a notification about the missing executable", function()
+    return #results.notifications > 0
+  end)
+  results.missing_binary_notifications = vim.deepcopy(results.notifications)
+  results.missing_binary_clients = #(vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients())
+  vim.cmd("bwipeout!")
+  results.notifications = {}
+
+  step("setup starts the server for a markdown buffer")
+  mf.setup({ cmd = bin, model_path = model, top_k = 5 })
+  local path = dir .. "/review.md"
+  vim.cmd("edit " .. vim.fn.fnameescape(path))
+  local bufnr = api.nvim_get_current_buf()
+  local client = wait_for("the maskfill client to initialize", function()
+    local c = mf.client(bufnr)
+    return c and c.initialized and c.server_capabilities and c
+  end)
+  results.client = {
+    name = client.name,
+    cmd = client.config.cmd,
+    filetype = vim.bo[bufnr].filetype,
+    omnifunc = vim.bo[bufnr].omnifunc,
+    offset_encoding = client.offset_encoding,
+    trigger_characters = client.server_capabilities.completionProvider.triggerCharacters,
+    execute_commands = client.server_capabilities.executeCommandProvider.commands,
+    init_options = client.config.init_options,
+  }
+
+  step("completion right after <mask>, dismissed with <C-e>")
+  complete_after("completion", client, "i# Review\r\rI have watched this <mask>")
+  press("<C-e>")
+  wait_for("the menu to close", function()
+    return vim.fn.pumvisible() == 0
+  end)
+  results.completion.line_after_dismiss = api.nvim_get_current_line()
+  type_text(" and it was awesome.")
+  wait_for("the sentence", function()
+    return api.nvim_get_current_line() == "I have watched this <mask> and it was awesome."
+  end)
+
+  step("completion after [MASK], accepted with <C-y>")
+  complete_after("accepted", client, "\r\rThe [MASK] was long, but the acting was <mask>")
+  press("<C-y>")
+  wait_for("the menu to close", function()
+    return vim.fn.pumvisible() == 0
+  end)
+  sleep(50)
+  results.accepted.line_after_accept = api.nvim_get_current_line()
+
+  step("completion with the cursor inside a mask, after non-ASCII text")
+  local inside_line = "Déjà vu 🎬: the cursor stands in this <mask>"
+  complete_after("inside", client, ".\r" .. inside_line)
+  -- Reopen the menu with the cursor between "<ma" and "sk>".
+  press("<C-e><Left><Left><Left>")
+  wait_for("the cursor inside the mask", function()
+    return vim.fn.pumvisible() == 0 and api.nvim_win_get_cursor(0)[2] == #inside_line - 3
+  end)
+  press("<C-x><C-o>")
+  wait_for("the completion menu", function()
+    return vim.fn.pumvisible() == 1
+  end)
+  results.inside.menu_inside = popup_items()
+  results.inside.line_with_menu_inside = api.nvim_get_current_line()
+  press("<C-y>")
+  wait_for("the menu to close", function()
+    return vim.fn.pumvisible() == 0
+  end)
+  sleep(50)
+  results.inside.line_after_accept = api.nvim_get_current_line()
+  press("<End>")
+
+  step("more masks, some in code")
+  type_text(".\rKeep `<mask>` in code, fill [MASK] here.\r```\r<mask> in a fence\r```\r")
+  press("<Esc>")
+  wait_for("normal mode", function()
+    return mode() == "n" and api.nvim_buf_get_lines(bufnr, -2, -1, false)[1] == ""
+  end)
+  results.typed_text = buffer_text(bufnr)
+
+  step("hover on a mask")
+  local row = nil
+  for index, line in ipairs(api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    if line == "I have watched this <mask> and it was awesome." then
+      row = index
+    end
+  end
+  assert(row, "the typed sentence is not in the buffer")
+  api.nvim_win_set_cursor(0, { row, #"I have watched this <m" })
+  local hover = request(client, "textDocument/hover", position_params(client), bufnr)
+  results.hover = { raw = hover }
+  vim.lsp.buf.hover()
+  local float = wait_for("the hover window", function()
+    return floating_windows()[1]
+  end)
+  results.hover.window_lines = api.nvim_buf_get_lines(api.nvim_win_get_buf(float), 0, -1, false)
+  api.nvim_win_close(float, true)
+
+  step(":MaskFillAll")
+  results.notifications = {}
+  local tick = api.nvim_buf_get_changedtick(bufnr)
+  results.fill = { before = buffer_text(bufnr) }
+  vim.cmd("MaskFillAll")
+  wait_for("the fill-all notification", function()
+    for _, note in ipairs(results.notifications) do
+      if note.message:find("^maskfill: ") then
+        return true
+      end
+    end
+  end)
+  wait_for("the buffer to change", function()
+    return api.nvim_buf_get_changedtick(bufnr) ~= tick
+  end)
+  results.fill.after = buffer_text(bufnr)
+  results.fill.notifications = vim.deepcopy(results.notifications)
+  results.fill.modified = vim.bo[bufnr].modified
+  vim.cmd("undo")
+  results.fill.after_undo = buffer_text(bufnr)
+  vim.cmd("redo")
+
+  step(":MaskFillAll with no masks left")
+  results.notifications = {}
+  vim.cmd("MaskFillAll")
+  wait_for("the notification", function()
+    return #results.notifications > 0
+  end)
+  results.fill.second_notifications = vim.deepcopy(results.notifications)
+
+  step(":checkhealth maskfill")
+  vim.cmd("checkhealth maskfill")
+  results.health = api.nvim_buf_get_lines(0, 0, -1, false)
+end
+
+co = coroutine.create(function()
+  local ok, problem = xpcall(run, debug.traceback)
+  if not ok then
+    error(problem, 0)
+  end
+end)
+
+-- Nothing may hang: the Swift test also kills Neovim after its own timeout.
+vim.defer_fn(function()
+  finish("the whole test took longer than 50 s")
+end, 50000)
+
+vim.schedule(resume)
