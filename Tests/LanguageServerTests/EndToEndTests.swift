@@ -70,7 +70,8 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(items.compactMap { $0["sortText"]?.stringValue }, items.compactMap { $0["sortText"]?.stringValue }.sorted())
         for (item, suggestion) in zip(items, expected) {
             XCTAssertEqual(item["textEdit"]?["range"]?["end"], position(0, 26))
-            XCTAssertEqual(item["textEdit"]?["range"]?["start"], position(0, suggestion.joinsPrevious ? 19 : 20))
+            XCTAssertEqual(item["textEdit"]?["range"]?["start"], position(0, 20))
+            XCTAssertEqual(item["additionalTextEdits"]?.arrayValue?.first?["range"]?["start"], suggestion.joinsPrevious ? Optional(position(0, 19)) : Optional<JSONValue>.none)
             XCTAssertFalse(item["label"]?.stringValue?.hasPrefix(" ") ?? true)
             XCTAssertTrue(item["detail"]?.stringValue?.contains("%") ?? false)
         }

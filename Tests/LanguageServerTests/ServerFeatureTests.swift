@@ -23,10 +23,16 @@ final class ServerFeatureTests: XCTestCase {
             XCTAssertEqual(item["sortText"]?.stringValue, CompletionItems.sortText(rank))
             XCTAssertEqual(CompletionItems.sortText(rank), "000\(rank)")
             XCTAssertTrue(item["detail"]?.stringValue?.hasPrefix(Percent.detailed(suggestion.score)) ?? false, "\(item)")
-            let start = suggestion.joinsPrevious ? 19 : 20
-            XCTAssertEqual(item["textEdit"]?["range"], ["start": ["line": 0, "character": .int(Int64(start))], "end": ["line": 0, "character": 26]])
+            // Every item replaces exactly the mask; a piece that joins the previous word also
+            // deletes the space before it, as an additional edit.
+            XCTAssertEqual(item["textEdit"]?["range"], ["start": ["line": 0, "character": 20], "end": ["line": 0, "character": 26]])
             XCTAssertEqual(item["textEdit"]?["newText"]?.stringValue, suggestion.text)
-            XCTAssertEqual(item["filterText"]?.stringValue, suggestion.joinsPrevious ? " <mask>" : "<mask>")
+            XCTAssertEqual(item["filterText"]?.stringValue, "<mask>")
+            if suggestion.joinsPrevious {
+                XCTAssertEqual(item["additionalTextEdits"], [["range": ["start": ["line": 0, "character": 19], "end": ["line": 0, "character": 20]], "newText": ""]])
+            } else {
+                XCTAssertNil(item["additionalTextEdits"])
+            }
         }
         // At the mask's first character too; not elsewhere.
         XCTAssertEqual(try session.result("textDocument/completion", session.textPosition(0, 20))["items"]?.arrayValue?.count, 5)

@@ -57,7 +57,7 @@ enum CodeActions {
         let start = suggestion.joinsPrevious ? WordJoin.replacementStart(in: document.bytes[...], before: mask.lowerBound) : mask.lowerBound
         let edit = PlannedEdit(range: start..<mask.upperBound, newText: suggestion.text)
         return [
-            "title": .string("Replace with «\(suggestion.text)» (\(Percent.short(suggestion.score)))"),
+            "title": .string("Replace with «\(suggestion.joinsPrevious ? "…" : "")\(suggestion.text)» (\(Percent.short(suggestion.score)))"),
             "kind": .string(CodeActionKinds.replace),
             "isPreferred": .bool(preferred),
             "edit": WorkspaceEdits.make([edit], in: document, encoding: encoding, versioned: versioned),

@@ -38,16 +38,16 @@ enum CompletionItems {
         ["isIncomplete": .bool(incomplete), "items": []]
     }
 
-    /// Each item replaces the mask (from its first character to the end of its token; from the
-    /// spaces before it for a piece that continues the previous word). `filterText` is the text
-    /// the edit replaces, which is what editors match against, so no item is filtered away;
-    /// `sortText` keeps the model's order.
+    /// Every item's edit replaces exactly the mask token, and `filterText` is the mask's text,
+    /// which is what editors match against, so no item is filtered away and all items share one
+    /// start column (clients that filter from a common start would otherwise drop a group). A
+    /// piece that continues the previous word also deletes the spaces before the mask, through
+    /// `additionalTextEdits`. `sortText` keeps the model's order.
     static func list(_ suggestions: [Suggestion], for query: MaskQuery, encoding: PositionEncoding) -> JSONValue {
         let document = query.snapshot.document
         let mask = query.maskRange
         let items = suggestions.enumerated().map { rank, suggestion -> JSONValue in
-            let start = suggestion.joinsPrevious ? WordJoin.replacementStart(in: document.bytes[...], before: mask.lowerBound) : mask.lowerBound
-            let replaced = String(decoding: document.bytes[start..<mask.upperBound], as: UTF8.self)
+            let replaced = String(decoding: document.bytes[mask], as: UTF8.self)
             var item = JSONObject()
             item["label"] = .string(suggestion.text)
             item["kind"] = 1  // Text
@@ -57,9 +57,13 @@ enum CompletionItems {
             item["preselect"] = .bool(rank == 0)
             item["insertTextFormat"] = 1  // PlainText
             item["textEdit"] = [
-                "range": document.range(of: start..<mask.upperBound, encoding: encoding).json,
+                "range": document.range(of: mask, encoding: encoding).json,
                 "newText": .string(suggestion.text),
             ]
+            let joinStart = suggestion.joinsPrevious ? WordJoin.replacementStart(in: document.bytes[...], before: mask.lowerBound) : mask.lowerBound
+            if joinStart < mask.lowerBound {
+                item["additionalTextEdits"] = [["range": document.range(of: joinStart..<mask.lowerBound, encoding: encoding).json, "newText": ""]]
+            }
             return .object(item)
         }
         return ["isIncomplete": false, "items": .array(items)]
