@@ -92,7 +92,7 @@ final class EndToEndTests: XCTestCase {
         let actions = try XCTUnwrap(server.result("textDocument/codeAction", [
             "textDocument": ["uri": .string(uri)], "range": ["start": position(0, 22), "end": position(0, 22)], "context": ["diagnostics": []],
         ]).arrayValue)
-        XCTAssertEqual(actions.compactMap { $0["title"]?.stringValue }, expected.prefix(3).map { "Replace with «\($0.text)» (\(Percent.short($0.score)))" } + ["Fill every mask"])
+        XCTAssertEqual(actions.compactMap { $0["title"]?.stringValue }, expected.prefix(3).map { "Replace with «\($0.joinsPrevious ? "…" : "")\($0.text)» (\(Percent.short($0.score)))" } + ["Fill every mask"])
         XCTAssertEqual(actions[0]["edit"]?["documentChanges"]?.arrayValue?.first?["textDocument"]?["version"]?.intValue, version)
 
         let hints = try XCTUnwrap(server.result("textDocument/inlayHint", ["textDocument": ["uri": .string(uri)], "range": ["start": position(0, 0), "end": position(3, 0)]]).arrayValue)

@@ -193,7 +193,8 @@ final class ServerFeatureTests: XCTestCase {
         XCTAssertEqual(onMask.count, 4)
         let expected = try LSPFixtures.expectedSuggestions(window)
         for (action, suggestion) in zip(onMask.prefix(3), expected) {
-            XCTAssertEqual(action["title"]?.stringValue, "Replace with «\(suggestion.text)» (\(Percent.short(suggestion.score)))")
+            // "…" marks a piece that continues the previous word, as the hover does.
+            XCTAssertEqual(action["title"]?.stringValue, "Replace with «\(suggestion.joinsPrevious ? "…" : "")\(suggestion.text)» (\(Percent.short(suggestion.score)))")
             XCTAssertEqual(action["kind"], "quickfix")
             let change = try XCTUnwrap(action["edit"]?["documentChanges"]?.arrayValue?.first)
             XCTAssertEqual(change["textDocument"], ["uri": "file:///doc.md", "version": 1])
