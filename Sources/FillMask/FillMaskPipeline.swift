@@ -12,6 +12,8 @@ public final class FillMaskPipeline: Sendable {
     /// The model's own mask token (`<mask>`, `[MASK]`) and its id.
     public let maskToken: String
     public let maskTokenID: Int
+    /// Usual spellings for an uncased model's words (nil when the folder ships none).
+    public let casedForms: CasedForms?
 
     /// Loads `folder/tokenizer.json` and the model, the two at once (each takes tens of ms).
     public convenience init(folder: String, precision: Precision) throws(FillMaskError) {
@@ -33,12 +35,12 @@ public final class FillMaskPipeline: Sendable {
         case nil: throw FillMaskError("internal: the tokenizer did not load")
         }
         switch modelResult {
-        case .success(let model): try self.init(tokenizer: tokenizer, model: model)
+        case .success(let model): try self.init(tokenizer: tokenizer, model: model, casedForms: try CasedForms.load(folder: folder))
         case .failure(let error): throw FillMaskError(error.message)
         }
     }
 
-    public init(tokenizer: Tokenizer, model: MaskedLanguageModel) throws(FillMaskError) {
+    public init(tokenizer: Tokenizer, model: MaskedLanguageModel, casedForms: CasedForms? = nil) throws(FillMaskError) {
         guard let mask = tokenizer.maskToken else {
             throw FillMaskError("the tokenizer has no mask token (<mask> or [MASK])")
         }
@@ -49,6 +51,15 @@ public final class FillMaskPipeline: Sendable {
         self.model = model
         maskToken = mask.content
         maskTokenID = mask.id
+        self.casedForms = casedForms
+    }
+
+    /// A candidate word as people would write it: for an uncased model that ships a cased-form
+    /// table, the usual spelling ("Paris"), capitalised at the start of a sentence. Cased
+    /// models already answer in their own case; pieces that continue a word are kept.
+    public func displayText(_ piece: WordPiece, startsSentence: Bool) -> String {
+        guard let casedForms, !piece.joinsPrevious else { return piece.text }
+        return casedForms.restore(piece.text, startsSentence: startsSentence)
     }
 
     /// The top `topK` candidates for every mask in `text`, masks in order. `targets` limits

@@ -19,6 +19,24 @@ struct MaskPredictor: Sendable {
         return perMask[window.targetIndex]
     }
 
+    /// For each mask of the window (spelled as the model's mask token in its text, in order),
+    /// whether it starts a sentence, so an uncased model's word can be capitalised there.
+    static func sentenceStarts(_ window: ContextWindow, maskToken: String) -> [Bool] {
+        let text = Array(window.text.unicodeScalars)
+        let mask = Array(maskToken.unicodeScalars)
+        var starts: [Bool] = []
+        var index = 0
+        while index + mask.count <= text.count {
+            if text[index] == mask.first, Array(text[index..<(index + mask.count)]) == mask {
+                starts.append(CasedForms.startsSentence(text, at: index))
+                index += mask.count
+            } else {
+                index += 1
+            }
+        }
+        return starts
+    }
+
     /// Suggestions for the window's target mask, best first; one model run fills the cache
     /// for every mask of the window. The model runs on the window's own encoding (what
     /// `FillMaskPipeline.fill` would compute from its text, without re-encoding it or decoding a
@@ -31,11 +49,13 @@ struct MaskPredictor: Sendable {
         } catch {
             throw FillMaskError(error.message)
         }
-        let perMask = logits.map { row in
+        let sentenceStarts = Self.sentenceStarts(window, maskToken: model.pipeline.maskToken)
+        let perMask = logits.enumerated().map { index, row in
             let probabilities = Softmax.probabilities(row)
             // A few extra make up for the special tokens and repeats `ranked` leaves out.
             let ranked = TopK.select(probabilities, k: candidates + Self.extraCandidates).map { (id: $0, score: probabilities[$0]) }
-            return Array(Suggestion.ranked(ranked, pipeline: model.pipeline).prefix(candidates))
+            let startsSentence = index < sentenceStarts.count && sentenceStarts[index]
+            return Array(Suggestion.ranked(ranked, pipeline: model.pipeline, startsSentence: startsSentence).prefix(candidates))
         }
         guard perMask.indices.contains(window.targetIndex) else {
             throw FillMaskError("the model answered for \(perMask.count) masks in a window of \(window.maskRanges.count)")

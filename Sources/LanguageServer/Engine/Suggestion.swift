@@ -9,12 +9,13 @@ struct Suggestion: Sendable, Equatable {
 
     /// Candidates the pipeline ranked, as suggestions: special tokens (`[UNK]`, `<pad>`),
     /// BERT's `[unusedN]` slots, empty pieces and repeats of a better candidate are left out.
-    static func ranked(_ candidates: [FillCandidate], pipeline: FillMaskPipeline) -> [Suggestion] {
-        ranked(candidates.map { (id: $0.token, score: $0.score) }, pipeline: pipeline)
+    static func ranked(_ candidates: [FillCandidate], pipeline: FillMaskPipeline, startsSentence: Bool = false) -> [Suggestion] {
+        ranked(candidates.map { (id: $0.token, score: $0.score) }, pipeline: pipeline, startsSentence: startsSentence)
     }
 
-    /// The same for token ids and their probabilities, best first.
-    static func ranked(_ candidates: [(id: Int, score: Float)], pipeline: FillMaskPipeline) -> [Suggestion] {
+    /// The same for token ids and their probabilities, best first. Words are spelled as people
+    /// write them (see `FillMaskPipeline.displayText`).
+    static func ranked(_ candidates: [(id: Int, score: Float)], pipeline: FillMaskPipeline, startsSentence: Bool = false) -> [Suggestion] {
         let special = Set(pipeline.tokenizer.addedTokens.filter(\.special).map(\.content))
         var seen = Set<String>()
         var suggestions: [Suggestion] = []
@@ -23,7 +24,7 @@ struct Suggestion: Sendable, Equatable {
             let tokenString = pipeline.tokenizer.decode([candidate.id])
             guard !special.contains(tokenString), !isUnusedSlot(tokenString) else { continue }
             let piece = pipeline.wordPiece(tokenString)
-            let text = piece.text.trimmingSpaces()
+            let text = pipeline.displayText(WordPiece(text: piece.text.trimmingSpaces(), joinsPrevious: piece.joinsPrevious), startsSentence: startsSentence)
             guard !text.isEmpty, !text.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else { continue }
             guard seen.insert((piece.joinsPrevious ? "+" : " ") + text).inserted else { continue }
             suggestions.append(Suggestion(text: text, joinsPrevious: piece.joinsPrevious, score: candidate.score))
