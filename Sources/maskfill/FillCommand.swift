@@ -60,13 +60,30 @@ enum FillCommand {
             if parsed.has("--json") {
                 Output.line(json(results).serialized())
             } else {
-                Output.line(table(results))
+                Output.line(table(results, pipeline: pipeline, text: text))
             }
             return ExitCode.success
         } catch {
             Output.error("maskfill fill: \(error)")
             return ExitCode.usage
         }
+    }
+
+    /// Whether each mask (`<mask>` or the model's own token, in order) starts a sentence.
+    static func sentenceStarts(_ text: String, maskToken: String) -> [Bool] {
+        let scalars = Array(text.unicodeScalars)
+        let spellings = Set([Array("<mask>".unicodeScalars), Array(maskToken.unicodeScalars)])
+        var starts: [Bool] = []
+        var index = 0
+        while index < scalars.count {
+            if let spelling = spellings.first(where: { index + $0.count <= scalars.count && Array(scalars[index..<(index + $0.count)]) == $0 }) {
+                starts.append(CasedForms.startsSentence(scalars, at: index))
+                index += spelling.count
+            } else {
+                index += 1
+            }
+        }
+        return starts
     }
 
     static func json(_ results: [[FillCandidate]]) -> JSONValue {
@@ -83,13 +100,18 @@ enum FillCommand {
         return perMask.count == 1 ? perMask[0] : .array(perMask)
     }
 
-    static func table(_ results: [[FillCandidate]]) -> String {
+    /// One line a candidate: probability, the word as people write it ("Paris" from an uncased
+    /// model that ships cased forms; "…ing" for a piece that continues the previous word), sequence.
+    static func table(_ results: [[FillCandidate]], pipeline: FillMaskPipeline, text: String) -> String {
+        let starts = sentenceStarts(text, maskToken: pipeline.maskToken)
         var lines: [String] = []
         for (index, candidates) in results.enumerated() {
             if results.count > 1 { lines.append("mask \(index + 1):") }
             for candidate in candidates {
                 let percent = String(format: "%6.2f%%", Double(candidate.score) * 100)
-                let word = candidate.tokenString.trimmingCharacters(in: .whitespaces)
+                let piece = pipeline.wordPiece(candidate.tokenString)
+                let shown = pipeline.displayText(piece, startsSentence: index < starts.count && starts[index])
+                let word = (piece.joinsPrevious ? "…" : "") + shown.trimmingCharacters(in: .whitespaces)
                 lines.append("\(percent)  \(word.padding(toLength: max(14, word.count), withPad: " ", startingAt: 0))  \(candidate.sequence)")
             }
         }
