@@ -169,3 +169,34 @@ void mf_gemm_f32_parallel(const float *x, int ldx, int rows, const float *w, int
     int tasks = work < 100000 ? 1 : wanted_threads;
     parallel_run(gemm_f32_task, &job, tasks);
 }
+
+typedef struct {
+    const int8_t *x;
+    int ldx, rows;
+    const int8_t *packed;
+    const int32_t *w_sums;
+    int depth, outputs;
+    int32_t *y;
+    int ldy;
+} gemm_packed_job;
+
+static void gemm_packed_task(void *context, int task, int tasks) {
+    gemm_packed_job *job = context;
+    int blocks = (job->outputs + 15) / 16;
+    int per = (blocks + tasks - 1) / tasks;
+    int begin = task * per, end = begin + per < blocks ? begin + per : blocks;
+    if (begin < end)
+        mf_gemm_s8_packed(job->x, job->ldx, job->rows, job->packed, job->w_sums, job->depth, job->outputs, begin, end,
+                          job->y, job->ldy);
+}
+
+void mf_gemm_s8_packed_parallel(const int8_t *x, int ldx, int rows, const int8_t *packed, const int32_t *w_sums,
+                                int depth, int outputs, int32_t *y, int ldy) {
+    gemm_packed_job job = {x, ldx, rows, packed, w_sums, depth, outputs, y, ldy};
+    long work = (long)rows * outputs * depth;
+    // Several tasks per thread, so a worker that starts late (or a busy core) evens out.
+    int blocks = (outputs + 15) / 16;
+    int tasks = work < 150000 ? 1 : wanted_threads * 4;
+    if (tasks > blocks) tasks = blocks;
+    parallel_run(gemm_packed_task, &job, tasks);
+}

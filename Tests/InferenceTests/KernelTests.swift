@@ -59,6 +59,34 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    func testPackedInt8ProductsAgreeWithTheReference() throws {
+        try XCTSkipUnless(mf_packed_s8_available() != 0, "this CPU has no AVX-512 VNNI (the packed kernel's only path)")
+        var generator = Generator(state: 99)
+        for (rows, outputs, depth) in [(1, 1, 1), (7, 13, 30), (9, 16, 64), (13, 37, 101), (3, 768, 768), (17, 50, 3072)] {
+            var x = (0..<(rows * depth)).map { _ in generator.activation() }
+            x[0] = -128
+            let w = (0..<(outputs * depth)).map { _ in generator.int8() }
+            let sums = (0..<outputs).map { o in w[o * depth..<(o + 1) * depth].reduce(Int32(0)) { $0 + Int32($1) } }
+            var expected = [Int32](repeating: 0, count: rows * outputs)
+            for t in 0..<rows {
+                for o in 0..<outputs {
+                    var sum: Int32 = 0
+                    for i in 0..<depth { sum += Int32(x[t * depth + i]) * Int32(w[o * depth + i]) }
+                    expected[t * outputs + o] = sum
+                }
+            }
+            var packed = [Int8](repeating: 0, count: Int(mf_packed_s8_size(Int32(outputs), Int32(depth))))
+            mf_pack_s8(w, Int32(depth), Int32(outputs), Int32(depth), &packed)
+            for (name, mask) in [("avx512-vnni", Int32(-1)), ("portable", Int32(0))] {
+                mf_set_cpu_feature_mask(mask)
+                var y = [Int32](repeating: -1, count: rows * outputs)
+                mf_gemm_s8_packed_parallel(x, Int32(depth), Int32(rows), packed, sums, Int32(depth), Int32(outputs), &y, Int32(outputs))
+                XCTAssertEqual(y, expected, "packed \(name) rows \(rows) outputs \(outputs) depth \(depth)")
+            }
+            mf_set_cpu_feature_mask(-1)
+        }
+    }
+
     func testFloatProductsAgreeOnEveryPath() {
         var generator = Generator(state: 7)
         for (rows, outputs, depth) in [(1, 1, 1), (7, 13, 32), (13, 37, 100), (3, 5, 768)] {

@@ -35,6 +35,23 @@ void mf_gemm_s8(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw, co
 void mf_gemm_f32(const float *x, int ldx, int rows, const float *w, int ldw, int depth, int o_begin, int o_end,
                  float *y, int ldy);
 
+/// Bytes a weight matrix takes in the VNNI packed layout (16-output blocks of 4-input chunks).
+int mf_packed_s8_size(int outputs, int depth);
+
+/// Repacks a row-major [outputs × depth] int8 matrix into the packed layout.
+void mf_pack_s8(const int8_t *w, int ldw, int outputs, int depth, int8_t *packed);
+
+/// Whether this CPU runs the packed kernel (AVX-512 VNNI); without it, use mf_gemm_s8.
+int mf_packed_s8_available(void);
+
+/// As mf_gemm_s8 on packed weights, for output blocks [block_begin, block_end) of 16 outputs.
+void mf_gemm_s8_packed(const int8_t *x, int ldx, int rows, const int8_t *packed, const int32_t *w_sums, int depth,
+                       int outputs, int block_begin, int block_end, int32_t *y, int ldy);
+
+/// mf_gemm_s8_packed over all outputs, split across the thread pool.
+void mf_gemm_s8_packed_parallel(const int8_t *x, int ldx, int rows, const int8_t *packed, const int32_t *w_sums,
+                                int depth, int outputs, int32_t *y, int ldy);
+
 /// Threads the *_parallel products use (the caller plus a pool of workers; workers are
 /// started on first use and spin briefly between jobs, then sleep).
 void mf_set_threads(int threads);

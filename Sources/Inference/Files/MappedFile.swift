@@ -42,6 +42,17 @@ final class MappedFile: @unchecked Sendable {
         placeholder?.deallocate()
     }
 
+    /// Tells the kernel the pages wholly inside `range` are not needed now (they leave this
+    /// process's resident memory and are read again from the file if ever touched).
+    func release(_ range: Range<Int>) {
+        guard let mapping else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound / page * page
+        if start < end { madvise(mapping + start, end - start, Int32(MADV_DONTNEED)) }
+    }
+
     func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
     }

@@ -37,10 +37,12 @@ struct EncoderForward {
     }
 
     func forward(_ layer: EncoderLayerWeights, _ x: Matrix, queryRows: [Int]?) -> Matrix {
-        let keys = layer.key.apply(x)
-        let values = layer.value.apply(x)
+        // Key, value (and, but for the last layer, query) read the same input: quantize it once.
+        let shared = QuantizedRows.needed(by: layer.key.weights) ? QuantizedRows(x) : nil
+        let keys = layer.key.apply(x, quantized: shared)
+        let values = layer.value.apply(x, quantized: shared)
         let residual = queryRows.map { x.gathering(rows: $0) } ?? x
-        let queries = layer.query.apply(residual)
+        let queries = layer.query.apply(residual, quantized: queryRows == nil ? shared : nil)
         let context = attention(queries: queries, keys: keys, values: values)
         var attended = layer.attentionOutput.apply(context)
         addLayerNorm(&attended, residual: residual, layer.attentionNorm)

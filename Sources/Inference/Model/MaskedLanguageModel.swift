@@ -11,8 +11,9 @@ public final class MaskedLanguageModel: Sendable {
     let layers: [EncoderLayerWeights]
     let head: MaskedLMHeadWeights
 
-    /// Loads `folder/config.json` and `folder/model.safetensors`.
-    public static func load(folder: String, precision: Precision) throws(ModelError) -> MaskedLanguageModel {
+    /// Loads `folder/config.json` and `folder/model.safetensors`. `packWeights: false` keeps
+    /// int8 weights in their row-major layout (for `quantize`, which writes them out again).
+    public static func load(folder: String, precision: Precision, packWeights: Bool = true) throws(ModelError) -> MaskedLanguageModel {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ModelError("model folder \(folder) does not exist")
@@ -26,14 +27,14 @@ public final class MaskedLanguageModel: Sendable {
             throw ModelError("\(weightsPath) does not exist")
         }
         let file = try SafeTensorsFile(path: weightsPath)
-        return try MaskedLanguageModel(config: config, file: file, precision: precision)
+        return try MaskedLanguageModel(config: config, file: file, precision: precision, packWeights: packWeights)
     }
 
-    init(config: ModelConfig, file: SafeTensorsFile, precision: Precision) throws(ModelError) {
+    init(config: ModelConfig, file: SafeTensorsFile, precision: Precision, packWeights: Bool) throws(ModelError) {
         self.config = config
         self.precision = precision
         let names = WeightNames(family: config.family, available: Set(file.tensors.keys))
-        var loader = WeightLoader(file: file, precision: precision)
+        var loader = WeightLoader(file: file, precision: precision, packLinearWeights: packWeights && precision == .int8)
         let hidden = config.hiddenSize
         let words = try loader.matrix(names.wordEmbeddings, rows: config.vocabularySize, columns: hidden)
         let positions = try loader.floats(names.positionEmbeddings, count: config.maxPositions * hidden)

@@ -3,11 +3,14 @@
 struct WeightLoader {
     let file: SafeTensorsFile
     let precision: Precision
+    /// Repack int8 Linear weights for the VNNI kernel (not when exporting them again).
+    let packLinearWeights: Bool
     private(set) var missing: [String] = []
 
-    init(file: SafeTensorsFile, precision: Precision) {
+    init(file: SafeTensorsFile, precision: Precision, packLinearWeights: Bool) {
         self.file = file
         self.precision = precision
+        self.packLinearWeights = packLinearWeights
     }
 
     func has(_ name: String) -> Bool { file.info(name) != nil }
@@ -65,10 +68,15 @@ struct WeightLoader {
     }
 
     mutating func linear(_ base: String, outputs: Int, inputs: Int) throws(ModelError) -> LinearLayer {
-        LinearLayer(
-            weights: try matrix(base + ".weight", rows: outputs, columns: inputs),
-            bias: try floats(base + ".bias", count: outputs)
-        )
+        var weights = try matrix(base + ".weight", rows: outputs, columns: inputs)
+        if packLinearWeights {
+            weights = weights.packedForVNNI()
+            // The row-major bytes of a memory-mapped file are not read again: let them go.
+            if case .packedInt8 = weights, let info = file.info(base + ".weight"), info.dtype == .i8 {
+                file.file.release(info.byteRange)
+            }
+        }
+        return LinearLayer(weights: weights, bias: try floats(base + ".bias", count: outputs))
     }
 
     mutating func layerNorm(_ base: String, size: Int) throws(ModelError) -> LayerNormWeights {

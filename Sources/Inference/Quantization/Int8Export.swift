@@ -6,7 +6,7 @@ import JSON
 /// position tables stay F32. config.json records the scheme; tokenizer.json is copied.
 public enum Int8Export {
     public static func quantize(folder source: String, to destination: String) throws(ModelError) {
-        let model = try MaskedLanguageModel.load(folder: source, precision: .int8)
+        let model = try MaskedLanguageModel.load(folder: source, precision: .int8, packWeights: false)
         let tokenizer = source + "/tokenizer.json"
         guard FileManager.default.fileExists(atPath: tokenizer) else { throw ModelError("\(tokenizer) does not exist") }
         do {
