@@ -23,7 +23,7 @@ enum ModelLocator {
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "maskfill").resolvingSymlinksInPath()
         var folder = executable.deletingLastPathComponent()
         var paths: [String] = []
-        for _ in 0..<4 {
+        for _ in 0..<5 {
             paths.append(folder.appendingPathComponent("Models/\(defaultModelName)").path)
             paths.append(folder.appendingPathComponent("share/maskfill/\(defaultModelName)").path)
             folder = folder.deletingLastPathComponent()

@@ -8,7 +8,8 @@ struct Suggestion: Sendable, Equatable {
     var score: Float
 
     /// Candidates the pipeline ranked, as suggestions: special tokens (`[UNK]`, `<pad>`),
-    /// BERT's `[unusedN]` slots, empty pieces and repeats of a better candidate are left out.
+    /// BERT's `[unusedN]` slots, punctuation, empty pieces and repeats of a better candidate
+    /// are left out.
     static func ranked(_ candidates: [FillCandidate], pipeline: FillMaskPipeline, startsSentence: Bool = false) -> [Suggestion] {
         ranked(candidates.map { (id: $0.token, score: $0.score) }, pipeline: pipeline, startsSentence: startsSentence)
     }
@@ -26,6 +27,8 @@ struct Suggestion: Sendable, Equatable {
             let piece = pipeline.wordPiece(tokenString)
             let text = pipeline.displayText(WordPiece(text: piece.text.trimmingSpaces(), joinsPrevious: piece.joinsPrevious), startsSentence: startsSentence)
             guard !text.isEmpty, !text.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else { continue }
+            // Users write words into a mask: punctuation-only candidates ("," ".") are left out.
+            guard text.unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) else { continue }
             guard seen.insert((piece.joinsPrevious ? "+" : " ") + text).inserted else { continue }
             suggestions.append(Suggestion(text: text, joinsPrevious: piece.joinsPrevious, score: candidate.score))
         }

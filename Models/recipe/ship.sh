@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Turns a trained Hugging Face export into the shipped default model folder, and measures it.
+#   bash Models/recipe/ship.sh /work/train-out/hf-latest Models/maskfill-mini
+# Needs a release build (swift build -c release) and the eval sample from prepare_data.py.
+set -euo pipefail
+source=${1:?usage: ship.sh HF_DIR OUT_DIR}
+target=${2:?usage: ship.sh HF_DIR OUT_DIR}
+data=${DATA:-/work/train-out/data}
+here=$(cd "$(dirname "$0")" && pwd)
+maskfill=${MASKFILL:-$here/../../.build/release/maskfill}
+
+rm -rf "$target"
+"$maskfill" quantize "$source" "$target"
+python3 "$here/cased_forms.py" --model "$source" --out "$target/cased_forms.json"
+echo "PyTorch fp32:";   python3 "$here/evaluate.py" "$source" --eval "$data/eval.jsonl" --threads 1 2>/dev/null | tail -1
+echo "MaskFill fp32:";  "$maskfill" eval --model "$source" --precision fp32 --json "$data/eval.jsonl"
+echo "MaskFill int8:";  "$maskfill" eval --model "$target" --precision int8 --json "$data/eval.jsonl"
+du -sh "$target"
