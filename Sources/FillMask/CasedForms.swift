@@ -41,6 +41,23 @@ public struct CasedForms: Sendable {
         return first.uppercased() + word.dropFirst()
     }
 
+    /// For each mask in `text` (any of `spellings`, left to right), whether it starts a sentence.
+    public static func sentenceStarts(in text: String, maskSpellings spellings: [String]) -> [Bool] {
+        let scalars = Array(text.unicodeScalars)
+        let patterns = spellings.map { Array($0.unicodeScalars) }.filter { !$0.isEmpty }
+        var starts: [Bool] = []
+        var index = 0
+        while index < scalars.count {
+            if let pattern = patterns.first(where: { scalars[index...].starts(with: $0) }) {
+                starts.append(startsSentence(scalars, at: index))
+                index += pattern.count
+            } else {
+                index += 1
+            }
+        }
+        return starts
+    }
+
     /// Whether a mask at `offset` (a scalar index in `text`) starts a sentence: nothing but
     /// whitespace or opening quotes/brackets since the text's start or the last . ! ? or blank line.
     public static func startsSentence(_ text: [Unicode.Scalar], at offset: Int) -> Bool {

@@ -69,23 +69,6 @@ enum FillCommand {
         }
     }
 
-    /// Whether each mask (`<mask>` or the model's own token, in order) starts a sentence.
-    static func sentenceStarts(_ text: String, maskToken: String) -> [Bool] {
-        let scalars = Array(text.unicodeScalars)
-        let spellings = Set([Array("<mask>".unicodeScalars), Array(maskToken.unicodeScalars)])
-        var starts: [Bool] = []
-        var index = 0
-        while index < scalars.count {
-            if let spelling = spellings.first(where: { index + $0.count <= scalars.count && Array(scalars[index..<(index + $0.count)]) == $0 }) {
-                starts.append(CasedForms.startsSentence(scalars, at: index))
-                index += spelling.count
-            } else {
-                index += 1
-            }
-        }
-        return starts
-    }
-
     static func json(_ results: [[FillCandidate]]) -> JSONValue {
         let perMask = results.map { candidates in
             JSONValue.array(candidates.map { candidate in
@@ -103,7 +86,7 @@ enum FillCommand {
     /// One line a candidate: probability, the word as people write it ("Paris" from an uncased
     /// model that ships cased forms; "…ing" for a piece that continues the previous word), sequence.
     static func table(_ results: [[FillCandidate]], pipeline: FillMaskPipeline, text: String) -> String {
-        let starts = sentenceStarts(text, maskToken: pipeline.maskToken)
+        let starts = CasedForms.sentenceStarts(in: text, maskSpellings: ["<mask>", pipeline.maskToken])
         var lines: [String] = []
         for (index, candidates) in results.enumerated() {
             if results.count > 1 { lines.append("mask \(index + 1):") }

@@ -31,6 +31,19 @@ final class KernelTests: XCTestCase {
         return result
     }
 
+    /// y[t][o] = Σ x[t][i]·w[o][i] by plain loops: what every int8 path must give.
+    func referenceProduct(_ x: [Int8], _ w: [Int8], rows: Int, outputs: Int, depth: Int) -> [Int32] {
+        var y = [Int32](repeating: 0, count: rows * outputs)
+        for t in 0..<rows {
+            for o in 0..<outputs {
+                var sum: Int32 = 0
+                for i in 0..<depth { sum += Int32(x[t * depth + i]) * Int32(w[o * depth + i]) }
+                y[t * outputs + o] = sum
+            }
+        }
+        return y
+    }
+
     func testInt8ProductsAgreeOnEveryPath() {
         var generator = Generator(state: 42)
         for (rows, outputs, depth) in [(1, 1, 1), (7, 13, 32), (6, 8, 64), (13, 37, 100), (3, 5, 768), (17, 9, 3072)] {
@@ -39,14 +52,7 @@ final class KernelTests: XCTestCase {
             x[0] = -128
             let w = (0..<(outputs * depth)).map { _ in generator.int8() }
             let sums = (0..<outputs).map { o in w[o * depth..<(o + 1) * depth].reduce(Int32(0)) { $0 + Int32($1) } }
-            var expected = [Int32](repeating: 0, count: rows * outputs)
-            for t in 0..<rows {
-                for o in 0..<outputs {
-                    var sum: Int32 = 0
-                    for i in 0..<depth { sum += Int32(x[t * depth + i]) * Int32(w[o * depth + i]) }
-                    expected[t * outputs + o] = sum
-                }
-            }
+            let expected = referenceProduct(x, w, rows: rows, outputs: outputs, depth: depth)
             for (name, mask) in paths {
                 mf_set_cpu_feature_mask(mask)
                 var y = [Int32](repeating: -1, count: rows * outputs)
@@ -67,14 +73,7 @@ final class KernelTests: XCTestCase {
             x[0] = -128
             let w = (0..<(outputs * depth)).map { _ in generator.int8() }
             let sums = (0..<outputs).map { o in w[o * depth..<(o + 1) * depth].reduce(Int32(0)) { $0 + Int32($1) } }
-            var expected = [Int32](repeating: 0, count: rows * outputs)
-            for t in 0..<rows {
-                for o in 0..<outputs {
-                    var sum: Int32 = 0
-                    for i in 0..<depth { sum += Int32(x[t * depth + i]) * Int32(w[o * depth + i]) }
-                    expected[t * outputs + o] = sum
-                }
-            }
+            let expected = referenceProduct(x, w, rows: rows, outputs: outputs, depth: depth)
             var packed = [Int8](repeating: 0, count: Int(mf_packed_s8_size(Int32(outputs), Int32(depth))))
             mf_pack_s8(w, Int32(depth), Int32(outputs), Int32(depth), &packed)
             for (name, mask) in [("avx512-vnni", Int32(-1)), ("portable", Int32(0))] {

@@ -19,24 +19,6 @@ struct MaskPredictor: Sendable {
         return perMask[window.targetIndex]
     }
 
-    /// For each mask of the window (spelled as the model's mask token in its text, in order),
-    /// whether it starts a sentence, so an uncased model's word can be capitalised there.
-    static func sentenceStarts(_ window: ContextWindow, maskToken: String) -> [Bool] {
-        let text = Array(window.text.unicodeScalars)
-        let mask = Array(maskToken.unicodeScalars)
-        var starts: [Bool] = []
-        var index = 0
-        while index + mask.count <= text.count {
-            if text[index] == mask.first, Array(text[index..<(index + mask.count)]) == mask {
-                starts.append(CasedForms.startsSentence(text, at: index))
-                index += mask.count
-            } else {
-                index += 1
-            }
-        }
-        return starts
-    }
-
     /// Suggestions for the window's target mask, best first; one model run fills the cache
     /// for every mask of the window. The model runs on the window's own encoding (what
     /// `FillMaskPipeline.fill` would compute from its text, without re-encoding it or decoding a
@@ -49,7 +31,8 @@ struct MaskPredictor: Sendable {
         } catch {
             throw FillMaskError(error.message)
         }
-        let sentenceStarts = Self.sentenceStarts(window, maskToken: model.pipeline.maskToken)
+        // The window spells every mask as the model's mask token.
+        let sentenceStarts = CasedForms.sentenceStarts(in: window.text, maskSpellings: [model.pipeline.maskToken])
         let perMask = logits.enumerated().map { index, row in
             let probabilities = Softmax.probabilities(row)
             // A few extra make up for the special tokens and repeats `ranked` leaves out.
