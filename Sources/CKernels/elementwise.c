@@ -1,17 +1,11 @@
 // Row-wise fp32 work between the matrix products: quantization, GELU, softmax, LayerNorm.
 // Plain C loops the compiler vectorizes; they are a small share of a forward pass.
 #include "CKernels.h"
+#include "rounding.h"
 #include "vector_math.h"
 
 #include <math.h>
 #include <stddef.h>
-
-// Round to nearest, ties to even, for |v| < 2^22, without a libm call (baseline x86-64 has no
-// rounding instruction, so nearbyintf is a function call per element); it vectorizes.
-static inline float round_even(float v) {
-    const float magic = 12582912.0f;  // 1.5 * 2^23
-    return (v + magic) - magic;
-}
 
 float mf_quantize_row_s8(const float *x, int n, int8_t *q) {
     float max_abs = 0;
@@ -32,32 +26,6 @@ float mf_quantize_row_s8(const float *x, int n, int8_t *q) {
         q[i] = (int8_t)v;
     }
     return scale;
-}
-
-void mf_quantize_row_asymmetric(const float *x, int n, int8_t *q, float *scale, int32_t *offset) {
-    float lo = 0, hi = 0;
-    for (int i = 0; i < n; i++) {
-        lo = x[i] < lo ? x[i] : lo;
-        hi = x[i] > hi ? x[i] : hi;
-    }
-    if (!(hi - lo > 0) || !isfinite(hi - lo)) {
-        for (int i = 0; i < n; i++) q[i] = 0;
-        *scale = 0;
-        *offset = 0;
-        return;
-    }
-    float s = (hi - lo) / 255.0f;
-    float inverse = 1.0f / s;
-    float zero_point = nearbyintf(-lo * inverse);
-    zero_point = zero_point < 0 ? 0 : (zero_point > 255 ? 255 : zero_point);
-    for (int i = 0; i < n; i++) {
-        float u = x[i] * inverse + zero_point;
-        u = u < 0 ? 0 : (u > 255 ? 255 : u);
-        u = round_even(u);
-        q[i] = (int8_t)((int)u - 128);
-    }
-    *scale = s;
-    *offset = 128 - (int32_t)zero_point;
 }
 
 #if defined(__x86_64__)

@@ -2,6 +2,7 @@
 // products 50-500 µs apart; waking a thread through the OS for each costs as much as the work,
 // so workers spin briefly on a generation counter after each job and only then sleep.
 #include "CKernels.h"
+#include "thread_pool.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,8 +17,6 @@
 #define MAX_WORKERS 63
 #define SPIN_ITERATIONS 40000  // ~0.5 ms of pause instructions before sleeping
 
-typedef void (*task_fn)(void *context, int task, int tasks);
-
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;  // one job at a time
@@ -27,7 +26,7 @@ static atomic_uint generation = 0;
 static atomic_int sleeping = 0;
 static atomic_int next_task = 0;
 static atomic_int finished_tasks = 0;
-static task_fn job_fn;
+static mf_task_fn job_fn;
 static void *job_context;
 static int job_tasks;
 
@@ -88,8 +87,7 @@ void mf_set_threads(int threads) {
 
 int mf_thread_count(void) { return wanted_threads; }
 
-// Runs fn(context, i, tasks) for i in [0, tasks) on the pool and the calling thread.
-static void parallel_run(task_fn fn, void *context, int tasks) {
+void mf_parallel_run(mf_task_fn fn, void *context, int tasks) {
     if (tasks <= 1 || worker_count == 0) {
         for (int i = 0; i < tasks; i++) fn(context, i, tasks);
         return;
@@ -143,7 +141,7 @@ void mf_gemm_s8_parallel(const int8_t *x, int ldx, int rows, const int8_t *w, in
     gemm_s8_job job = {x, ldx, rows, w, ldw, w_sums, depth, outputs, y, ldy};
     long work = (long)rows * outputs * depth;
     int tasks = work < 150000 ? 1 : wanted_threads;
-    parallel_run(gemm_s8_task, &job, tasks);
+    mf_parallel_run(gemm_s8_task, &job, tasks);
 }
 
 typedef struct {
@@ -167,36 +165,5 @@ void mf_gemm_f32_parallel(const float *x, int ldx, int rows, const float *w, int
     gemm_f32_job job = {x, ldx, rows, w, ldw, depth, outputs, y, ldy};
     long work = (long)rows * outputs * depth;
     int tasks = work < 100000 ? 1 : wanted_threads;
-    parallel_run(gemm_f32_task, &job, tasks);
-}
-
-typedef struct {
-    const int8_t *x;
-    int ldx, rows;
-    const int8_t *packed;
-    const int32_t *w_sums;
-    int depth, outputs;
-    int32_t *y;
-    int ldy;
-} gemm_packed_job;
-
-static void gemm_packed_task(void *context, int task, int tasks) {
-    gemm_packed_job *job = context;
-    int blocks = (job->outputs + 15) / 16;
-    int per = (blocks + tasks - 1) / tasks;
-    int begin = task * per, end = begin + per < blocks ? begin + per : blocks;
-    if (begin < end)
-        mf_gemm_s8_packed(job->x, job->ldx, job->rows, job->packed, job->w_sums, job->depth, job->outputs, begin, end,
-                          job->y, job->ldy);
-}
-
-void mf_gemm_s8_packed_parallel(const int8_t *x, int ldx, int rows, const int8_t *packed, const int32_t *w_sums,
-                                int depth, int outputs, int32_t *y, int ldy) {
-    gemm_packed_job job = {x, ldx, rows, packed, w_sums, depth, outputs, y, ldy};
-    long work = (long)rows * outputs * depth;
-    // Several tasks per thread, so a worker that starts late (or a busy core) evens out.
-    int blocks = (outputs + 15) / 16;
-    int tasks = work < 150000 ? 1 : wanted_threads * 4;
-    if (tasks > blocks) tasks = blocks;
-    parallel_run(gemm_packed_task, &job, tasks);
+    mf_parallel_run(gemm_f32_task, &job, tasks);
 }

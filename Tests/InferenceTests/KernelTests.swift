@@ -9,27 +9,9 @@ final class KernelTests: XCTestCase {
         mf_set_cpu_feature_mask(-1)
     }
 
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 33
-        }
-        mutating func int8() -> Int8 { Int8(Int(next() % 255) - 127) }
-        mutating func activation() -> Int8 { Int8(truncatingIfNeeded: Int(next() % 256) - 128) }
-        mutating func float() -> Float { Float(Int(next() % 20001) - 10000) / 10000 }
-    }
+    typealias Generator = KernelTestGenerator
 
-    /// Feature masks to try: each path this CPU has, portable last.
-    var paths: [(String, Int32)] {
-        let features = mf_cpu_features()
-        var result: [(String, Int32)] = []
-        if features & Int32(MF_CPU_AVX512_VNNI) != 0 { result.append(("avx512-vnni", -1)) }
-        if features & Int32(MF_CPU_AVX512) != 0 { result.append(("avx512", Int32(MF_CPU_AVX512 | MF_CPU_AVX2))) }
-        if features & Int32(MF_CPU_AVX2) != 0 { result.append(("avx2", Int32(MF_CPU_AVX2))) }
-        result.append(("portable", 0))
-        return result
-    }
+    var paths: [(String, Int32)] { kernelPaths() }
 
     /// y[t][o] = Σ x[t][i]·w[o][i] by plain loops: what every int8 path must give.
     func referenceProduct(_ x: [Int8], _ w: [Int8], rows: Int, outputs: Int, depth: Int) -> [Int32] {
@@ -62,27 +44,6 @@ final class KernelTests: XCTestCase {
                 mf_gemm_s8(x, Int32(depth), Int32(rows), w, Int32(depth), sums, Int32(depth), Int32(middle), Int32(outputs), &y, Int32(outputs))
                 XCTAssertEqual(y, expected, "\(name) rows \(rows) outputs \(outputs) depth \(depth)")
             }
-        }
-    }
-
-    func testPackedInt8ProductsAgreeWithTheReference() throws {
-        try XCTSkipUnless(mf_packed_s8_available() != 0, "this CPU has no AVX-512 VNNI (the packed kernel's only path)")
-        var generator = Generator(state: 99)
-        for (rows, outputs, depth) in [(1, 1, 1), (7, 13, 30), (9, 16, 64), (13, 37, 101), (3, 768, 768), (17, 50, 3072)] {
-            var x = (0..<(rows * depth)).map { _ in generator.activation() }
-            x[0] = -128
-            let w = (0..<(outputs * depth)).map { _ in generator.int8() }
-            let sums = (0..<outputs).map { o in w[o * depth..<(o + 1) * depth].reduce(Int32(0)) { $0 + Int32($1) } }
-            let expected = referenceProduct(x, w, rows: rows, outputs: outputs, depth: depth)
-            var packed = [Int8](repeating: 0, count: Int(mf_packed_s8_size(Int32(outputs), Int32(depth))))
-            mf_pack_s8(w, Int32(depth), Int32(outputs), Int32(depth), &packed)
-            for (name, mask) in [("avx512-vnni", Int32(-1)), ("portable", Int32(0))] {
-                mf_set_cpu_feature_mask(mask)
-                var y = [Int32](repeating: -1, count: rows * outputs)
-                mf_gemm_s8_packed_parallel(x, Int32(depth), Int32(rows), packed, sums, Int32(depth), Int32(outputs), &y, Int32(outputs))
-                XCTAssertEqual(y, expected, "packed \(name) rows \(rows) outputs \(outputs) depth \(depth)")
-            }
-            mf_set_cpu_feature_mask(-1)
         }
     }
 
@@ -120,15 +81,16 @@ final class KernelTests: XCTestCase {
 
     func testAsymmetricQuantizationReconstructsTheRow() {
         let row: [Float] = [-0.2, 0, 0.1, 3.0, 1.5, -0.05]
-        var q = [Int8](repeating: 0, count: row.count)
+        var codes = [UInt8](repeating: 0, count: 8)
         var scale: Float = 0
-        var offset: Int32 = 0
-        mf_quantize_row_asymmetric(row, Int32(row.count), &q, &scale, &offset)
+        var zero: Int32 = 0
+        mf_quantize_rows_u8(row, Int32(row.count), 1, Int32(row.count), &codes, 8, &scale, &zero)
         XCTAssertEqual(scale, 3.2 / 255, accuracy: 1e-6)
-        for (value, code) in zip(row, q) {
-            XCTAssertEqual(scale * Float(Int32(code) + offset), value, accuracy: scale / 2 + 1e-6)
+        for (value, code) in zip(row, codes) {
+            XCTAssertEqual(scale * Float(Int32(code) - zero), value, accuracy: scale / 2 + 1e-6)
         }
-        XCTAssertEqual(scale * Float(Int32(q[1]) + offset), 0, "zero stays exact")
+        XCTAssertEqual(scale * Float(Int32(codes[1]) - zero), 0, "zero stays exact")
+        XCTAssertEqual(codes[6...], [0, 0], "padding")
     }
 
     func testGeluMatchesErfFormOnEveryPath() {

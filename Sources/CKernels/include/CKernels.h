@@ -44,14 +44,6 @@ void mf_pack_s8(const int8_t *w, int ldw, int outputs, int depth, int8_t *packed
 /// Whether this CPU runs the packed kernel (AVX-512 VNNI); without it, use mf_gemm_s8.
 int mf_packed_s8_available(void);
 
-/// As mf_gemm_s8 on packed weights, for output blocks [block_begin, block_end) of 16 outputs.
-void mf_gemm_s8_packed(const int8_t *x, int ldx, int rows, const int8_t *packed, const int32_t *w_sums, int depth,
-                       int outputs, int block_begin, int block_end, int32_t *y, int ldy);
-
-/// mf_gemm_s8_packed over all outputs, split across the thread pool.
-void mf_gemm_s8_packed_parallel(const int8_t *x, int ldx, int rows, const int8_t *packed, const int32_t *w_sums,
-                                int depth, int outputs, int32_t *y, int ldy);
-
 /// Threads the *_parallel products use (the caller plus a pool of workers; workers are
 /// started on first use and spin briefly between jobs, then sleep).
 void mf_set_threads(int threads);
@@ -68,11 +60,6 @@ void mf_gemm_f32_parallel(const float *x, int ldx, int rows, const float *w, int
 /// Symmetric int8 quantization of one row: q = round(x / scale), scale = max|x| / 127.
 /// Returns the scale (0 for an all-zero row, whose q is all zero).
 float mf_quantize_row_s8(const float *x, int n, int8_t *q);
-
-/// Asymmetric 8-bit quantization of one activation row over [min(x, 0), max(x, 0)] in 256
-/// steps: x ≈ scale * (q + offset), q in [-128, 127] (q + 128 is the uint8 code, 128 - offset
-/// its zero point). Skewed rows such as GELU outputs keep twice the resolution of symmetric int8.
-void mf_quantize_row_asymmetric(const float *x, int n, int8_t *q, float *scale, int32_t *offset);
 
 /// Sum of n int8 values.
 int32_t mf_sum_s8(const int8_t *x, int n);
@@ -96,6 +83,44 @@ void mf_dequantize_rows(const int32_t *acc, int rows, int cols, const float *row
 
 /// y[t][o] += bias[o].
 void mf_add_bias(float *y, int rows, int cols, const float *bias);
+
+/// Activations fused into mf_linear_s8_packed's output.
+typedef enum {
+    MF_ACTIVATION_NONE = 0,
+    MF_ACTIVATION_GELU_ERF = 1,
+    MF_ACTIVATION_RELU = 2,
+} mf_activation;
+
+/// Asymmetric 8-bit quantization of activation rows, as ONNX Runtime's dynamic quantization:
+/// over [min(x, 0), max(x, 0)] in 255 steps, x[t][i] ≈ scales[t] * (codes[t][i] - zero_points[t]),
+/// codes in [0, 255], zero itself exact. Skewed rows such as GELU outputs keep twice the
+/// resolution of symmetric int8. An all-zero (or non-finite) row gets scale 0 and codes 0.
+/// Row t's codes start at codes + t*ldc; bytes from `depth` to `ldc` are set to 0 (ldc = depth
+/// rounded up to a multiple of 4 for the packed kernel).
+void mf_quantize_rows_u8(const float *x, int ldx, int rows, int depth, uint8_t *codes, int ldc, float *scales,
+                         int32_t *zero_points);
+
+/// mf_quantize_rows_u8, rows split across the thread pool.
+void mf_quantize_rows_u8_parallel(const float *x, int ldx, int rows, int depth, uint8_t *codes, int ldc,
+                                  float *scales, int32_t *zero_points);
+
+/// A linear layer on packed int8 weights, split across the thread pool:
+/// y[t][o] = act(row_scales[t] * w_scales[o] * (Σ_i codes[t][i]·w[o][i] − zero_points[t]·w_sums[o]) + bias[o]),
+/// bias may be NULL; `activation` is an MF_ACTIVATION_*. Dequantization and the activation are
+/// applied to each tile in registers.
+void mf_linear_s8_packed(const uint8_t *codes, int ldc, int rows, const float *row_scales, const int32_t *zero_points,
+                         const int8_t *packed, const int32_t *w_sums, const float *w_scales, const float *bias,
+                         int depth, int outputs, int activation, float *y, int ldy);
+
+/// Multi-head attention context, heads split across the thread pool: for each head h (columns
+/// h*head_size ..< (h+1)*head_size), out_h = softmax(q_h k_hᵀ · scale) v_h. q is [nq × ldq],
+/// k and v are [nk × ldkv], out is [nq × ldo].
+void mf_attention(const float *q, int ldq, int nq, const float *k, const float *v, int ldkv, int nk, int heads,
+                  int head_size, float scale, float *out, int ldo);
+
+/// mf_add_layer_norm on each of `rows` rows of n (residual may be NULL), split across the pool.
+void mf_add_layer_norm_rows(float *x, const float *residual, const float *gamma, const float *beta, int rows, int n,
+                            float eps);
 
 #ifdef __cplusplus
 }

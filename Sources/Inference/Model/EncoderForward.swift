@@ -38,29 +38,24 @@ struct EncoderForward {
 
     func forward(_ layer: EncoderLayerWeights, _ x: Matrix, queryRows: [Int]?) -> Matrix {
         // Key, value (and, but for the last layer, query) read the same input: quantize it once.
-        let shared = QuantizedRows.needed(by: layer.key.weights) ? QuantizedRows(x) : nil
-        let keys = layer.key.apply(x, quantized: shared)
-        let values = layer.value.apply(x, quantized: shared)
+        let shared = ActivationCodes.needed(by: layer.key.weights) ? ActivationCodes(x) : nil
+        let keys = layer.key.apply(x, codes: shared)
+        let values = layer.value.apply(x, codes: shared)
         let residual = queryRows.map { x.gathering(rows: $0) } ?? x
-        let queries = layer.query.apply(residual, quantized: queryRows == nil ? shared : nil)
+        let queries = layer.query.apply(residual, codes: queryRows == nil ? shared : nil)
         let context = attention(queries: queries, keys: keys, values: values)
         var attended = layer.attentionOutput.apply(context)
         addLayerNorm(&attended, residual: residual, layer.attentionNorm)
-        var inner = layer.intermediate.apply(attended)
-        activate(&inner)
+        let inner = layer.intermediate.apply(attended, activation: config.activation)
         var output = layer.output.apply(inner)
         addLayerNorm(&output, residual: attended, layer.outputNorm)
         return output
     }
 
-    /// softmax(q kᵀ / √d) v per head; heads run in parallel.
+    /// softmax(q kᵀ / √d) v per head; heads run in parallel (mf_attention).
     func attention(queries: Matrix, keys: Matrix, values: Matrix) -> Matrix {
         let hidden = config.hiddenSize
-        let headSize = config.headSize
-        let queryCount = queries.rows
-        let keyCount = keys.rows
-        let scale = 1 / Float(headSize).squareRoot()
-        var context = Matrix(rows: queryCount, columns: hidden)
+        var context = Matrix(rows: queries.rows, columns: hidden)
         queries.values.withUnsafeBufferPointer { q in
             keys.values.withUnsafeBufferPointer { k in
                 values.values.withUnsafeBufferPointer { v in
@@ -68,30 +63,10 @@ struct EncoderForward {
                         guard let qBase = q.baseAddress, let kBase = k.baseAddress, let vBase = v.baseAddress,
                             let outBase = out.baseAddress
                         else { return }
-                        let target = UnsafeSendable(outBase)
-                        Parallel.forEach(config.headCount) { head in
-                            let offset = head * headSize
-                            var scores = [Float](repeating: 0, count: queryCount * keyCount)
-                            var valuesT = [Float](repeating: 0, count: headSize * keyCount)
-                            for row in 0..<keyCount {
-                                for column in 0..<headSize { valuesT[column * keyCount + row] = vBase[row * hidden + offset + column] }
-                            }
-                            scores.withUnsafeMutableBufferPointer { s in
-                                guard let sBase = s.baseAddress else { return }
-                                mf_gemm_f32(qBase + offset, Int32(hidden), Int32(queryCount), kBase + offset, Int32(hidden),
-                                            Int32(headSize), 0, Int32(keyCount), sBase, Int32(keyCount))
-                                for row in 0..<queryCount {
-                                    let scoresRow = sBase + row * keyCount
-                                    for column in 0..<keyCount { scoresRow[column] *= scale }
-                                    mf_softmax(scoresRow, Int32(keyCount))
-                                }
-                                valuesT.withUnsafeBufferPointer { vt in
-                                    guard let vtBase = vt.baseAddress else { return }
-                                    mf_gemm_f32(sBase, Int32(keyCount), Int32(queryCount), vtBase, Int32(keyCount),
-                                                Int32(keyCount), 0, Int32(headSize), target.value + offset, Int32(hidden))
-                                }
-                            }
-                        }
+                        Parallel.ensureStarted()
+                        mf_attention(qBase, Int32(hidden), Int32(queries.rows), kBase, vBase, Int32(hidden), Int32(keys.rows),
+                                     Int32(config.headCount), Int32(config.headSize), 1 / Float(config.headSize).squareRoot(),
+                                     outBase, Int32(hidden))
                     }
                 }
             }
@@ -105,23 +80,8 @@ struct EncoderForward {
         x.values.withUnsafeMutableBufferPointer { out in
             residual.values.withUnsafeBufferPointer { res in
                 guard let outBase = out.baseAddress, let resBase = res.baseAddress else { return }
-                for row in 0..<x.rows {
-                    mf_add_layer_norm(outBase + row * columns, resBase + row * columns, norm.gamma.pointer, norm.beta.pointer,
-                                      Int32(columns), epsilon)
-                }
-            }
-        }
-    }
-
-    func activate(_ x: inout Matrix) {
-        let activation = config.activation
-        x.values.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            let count = Int32(buffer.count)
-            switch activation {
-            case .gelu: mf_gelu_erf(base, count)
-            case .geluTanh: mf_gelu_tanh(base, count)
-            case .relu: for index in 0..<buffer.count { base[index] = max(0, base[index]) }
+                Parallel.ensureStarted()
+                mf_add_layer_norm_rows(outBase, resBase, norm.gamma.pointer, norm.beta.pointer, Int32(x.rows), Int32(columns), epsilon)
             }
         }
     }
@@ -134,9 +94,7 @@ struct HeadForward {
 
     func run(_ hidden: Matrix) -> Matrix {
         let head = model.head
-        let encoder = EncoderForward(model: model)
-        var transformed = head.dense.apply(hidden)
-        encoder.activate(&transformed)
+        var transformed = head.dense.apply(hidden, activation: model.config.activation)
         let epsilon = model.config.layerNormEpsilon
         let columns = transformed.columns
         transformed.values.withUnsafeMutableBufferPointer { buffer in

@@ -115,7 +115,7 @@ public struct QuantizationInfo: Sendable, Equatable {
             "format_version": .int(Int64(Self.formatVersion)),
             "weights": "int8 symmetric per output channel (X.weight I8, X.weight_scale F32)",
             "word_embeddings": "int8 symmetric per row (also the tied MLM decoder)",
-            "activations": "int8 symmetric per row, computed at run time",
+            "activations": "8-bit asymmetric per row (scale and zero point), computed at run time",
         ]
     }
 }

@@ -1,0 +1,47 @@
+import CKernels
+
+/// Activation rows quantized for the int8 products: unsigned codes with x ≈ scale · (code −
+/// zeroPoint) per row (see mf_quantize_rows_u8), each row padded to a multiple of 4 bytes.
+/// Several products of the same input (query, key and value) share one.
+struct ActivationCodes {
+    let rows: Int
+    let stride: Int
+    var values: [UInt8]
+    var scales: [Float]
+    var zeroPoints: [Int32]
+
+    init(_ x: Matrix) {
+        rows = x.rows
+        stride = (x.columns + 3) / 4 * 4
+        values = [UInt8](repeating: 0, count: rows * stride)
+        scales = [Float](repeating: 0, count: rows)
+        zeroPoints = [Int32](repeating: 0, count: rows)
+        let (rows, stride, depth) = (rows, stride, x.columns)
+        x.values.withUnsafeBufferPointer { input in
+            values.withUnsafeMutableBufferPointer { codes in
+                scales.withUnsafeMutableBufferPointer { s in
+                    zeroPoints.withUnsafeMutableBufferPointer { z in
+                        guard let xBase = input.baseAddress, let cBase = codes.baseAddress, let sBase = s.baseAddress,
+                            let zBase = z.baseAddress
+                        else { return }
+                        Parallel.ensureStarted()
+                        mf_quantize_rows_u8_parallel(xBase, Int32(depth), Int32(rows), Int32(depth), cBase, Int32(stride),
+                                                     sBase, zBase)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The codes as signed bytes (code − 128) with offsets 128 − zeroPoint, so that
+    /// x ≈ scale · (value + offset): the row-major int8 kernels' input.
+    var signed: (values: [Int8], offsets: [Int32]) {
+        (values.map { Int8(bitPattern: $0 ^ 0x80) }, zeroPoints.map { 128 - $0 })
+    }
+
+    /// Whether products with `weights` take codes (int8 weights in either layout).
+    static func needed(by weights: WeightMatrix) -> Bool {
+        if case .float = weights { return false }
+        return true
+    }
+}
