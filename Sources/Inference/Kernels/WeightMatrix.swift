@@ -5,8 +5,8 @@ enum WeightMatrix: Sendable {
     case float(FloatBuffer, rows: Int, columns: Int)
     /// Symmetric int8 with one scale per row; `rowSums` serve the VNNI kernels.
     case int8(Int8Buffer, scales: FloatBuffer, rowSums: [Int32], rows: Int, columns: Int)
-    /// The same int8 weights in the VNNI packed layout (see pack_s8.c), used for the
-    /// encoder's products on CPUs with AVX-512 VNNI. No row access: embeddings stay row-major.
+    /// The same int8 weights in the VNNI packed layout (see pack_s8.c), used for every int8
+    /// product on CPUs with AVX-512 VNNI (embedding rows are read from it too).
     case packedInt8(Int8Buffer, scales: FloatBuffer, rowSums: [Int32], rows: Int, columns: Int)
 
     var rows: Int {
@@ -27,6 +27,7 @@ enum WeightMatrix: Sendable {
             return self
         }
         let packed = Int8Buffer(count: Int(mf_packed_s8_size(Int32(rows), Int32(columns))))
+        Parallel.ensureStarted()
         mf_pack_s8(values.pointer, Int32(columns), Int32(rows), Int32(columns), packed.mutablePointer)
         return .packedInt8(packed, scales: scales, rowSums: rowSums, rows: rows, columns: columns)
     }

@@ -36,7 +36,9 @@ public final class MaskedLanguageModel: Sendable {
         let names = WeightNames(family: config.family, available: Set(file.tensors.keys))
         var loader = WeightLoader(file: file, precision: precision, packLinearWeights: packWeights && precision == .int8)
         let hidden = config.hiddenSize
-        let words = try loader.matrix(names.wordEmbeddings, rows: config.vocabularySize, columns: hidden)
+        // Packed too: the decoder's product then runs on the fast kernel, and embedding rows
+        // are read from the packed layout (one copy of the biggest matrix in memory).
+        let words = try loader.packableMatrix(names.wordEmbeddings, rows: config.vocabularySize, columns: hidden)
         let positions = try loader.floats(names.positionEmbeddings, count: config.maxPositions * hidden)
         // Inputs are single sequences: only row 0 of the token-type table is used (and kept
         // by `quantize`). Models without token types add nothing.
@@ -64,7 +66,7 @@ public final class MaskedLanguageModel: Sendable {
         }
         self.layers = layers
         let decoderIsTied = !loader.has(names.decoderWeight)
-        let decoder = decoderIsTied ? words : try loader.matrix(names.decoderWeight, rows: config.vocabularySize, columns: hidden)
+        let decoder = decoderIsTied ? words : try loader.packableMatrix(names.decoderWeight, rows: config.vocabularySize, columns: hidden)
         let biasName = names.decoderBiases.first(where: loader.has) ?? names.decoderBiases[0]
         head = MaskedLMHeadWeights(
             dense: try loader.linear(names.headDense, outputs: hidden, inputs: hidden),

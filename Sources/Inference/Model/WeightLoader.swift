@@ -67,16 +67,23 @@ struct WeightLoader {
         }
     }
 
-    mutating func linear(_ base: String, outputs: Int, inputs: Int) throws(ModelError) -> LinearLayer {
-        var weights = try matrix(base + ".weight", rows: outputs, columns: inputs)
+    /// As `matrix`, in the VNNI packed layout when `packLinearWeights` is set and the CPU has
+    /// the kernel.
+    mutating func packableMatrix(_ name: String, rows: Int, columns: Int) throws(ModelError) -> WeightMatrix {
+        var weights = try matrix(name, rows: rows, columns: columns)
         if packLinearWeights {
             weights = weights.packedForVNNI()
             // The row-major bytes of a memory-mapped file are not read again: let them go.
-            if case .packedInt8 = weights, let info = file.info(base + ".weight"), info.dtype == .i8 {
+            if case .packedInt8 = weights, let info = file.info(name), info.dtype == .i8 {
                 file.file.release(info.byteRange)
             }
         }
-        return LinearLayer(weights: weights, bias: try floats(base + ".bias", count: outputs))
+        return weights
+    }
+
+    mutating func linear(_ base: String, outputs: Int, inputs: Int) throws(ModelError) -> LinearLayer {
+        LinearLayer(weights: try packableMatrix(base + ".weight", rows: outputs, columns: inputs),
+                    bias: try floats(base + ".bias", count: outputs))
     }
 
     mutating func layerNorm(_ base: String, size: Int) throws(ModelError) -> LayerNormWeights {
