@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define CPU_RELAX() _mm_pause()
@@ -26,6 +27,7 @@ static atomic_uint generation = 0;
 static atomic_int sleeping = 0;
 static atomic_int next_task = 0;
 static atomic_int finished_tasks = 0;
+static atomic_int checked_in = 0;  // workers done with the current job (none may linger into the next)
 static mf_task_fn job_fn;
 static void *job_context;
 static int job_tasks;
@@ -40,9 +42,10 @@ static void run_tasks(void) {
     }
 }
 
-static void *worker_main(void *unused) {
-    (void)unused;
-    unsigned seen = atomic_load_explicit(&generation, memory_order_acquire);
+static void *worker_main(void *start_generation) {
+    // The generation when the worker was made (under run_lock, so no job was running): a job
+    // started before this thread first runs is still seen as new.
+    unsigned seen = (unsigned)(uintptr_t)start_generation;
     for (;;) {
         unsigned current = seen;
         for (int spin = 0; spin < SPIN_ITERATIONS; spin++) {
@@ -60,6 +63,7 @@ static void *worker_main(void *unused) {
         }
         seen = current;
         run_tasks();
+        atomic_fetch_add_explicit(&checked_in, 1, memory_order_acq_rel);
     }
     return NULL;
 }
@@ -75,7 +79,8 @@ void mf_set_threads(int threads) {
         pthread_attr_t attributes;
         pthread_attr_init(&attributes);
         pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-        if (pthread_create(&thread, &attributes, worker_main, NULL) != 0) {
+        if (pthread_create(&thread, &attributes, worker_main,
+                           (void *)(uintptr_t)atomic_load_explicit(&generation, memory_order_acquire)) != 0) {
             pthread_attr_destroy(&attributes);
             break;
         }
@@ -97,17 +102,19 @@ void mf_parallel_run(mf_task_fn fn, void *context, int tasks) {
     job_context = context;
     job_tasks = tasks;
     atomic_store_explicit(&finished_tasks, 0, memory_order_relaxed);
+    atomic_store_explicit(&checked_in, 0, memory_order_relaxed);
     atomic_store_explicit(&next_task, 0, memory_order_release);
-    if (atomic_load(&sleeping) > 0) {
-        pthread_mutex_lock(&pool_lock);
-        atomic_fetch_add_explicit(&generation, 1, memory_order_acq_rel);
-        pthread_cond_broadcast(&pool_wake);
-        pthread_mutex_unlock(&pool_lock);
-    } else {
-        atomic_fetch_add_explicit(&generation, 1, memory_order_acq_rel);
-    }
+    // Under the lock, so a worker between its last spin and its wait cannot miss the change.
+    pthread_mutex_lock(&pool_lock);
+    atomic_fetch_add_explicit(&generation, 1, memory_order_acq_rel);
+    if (atomic_load(&sleeping) > 0) pthread_cond_broadcast(&pool_wake);
+    pthread_mutex_unlock(&pool_lock);
     run_tasks();
-    while (atomic_load_explicit(&finished_tasks, memory_order_acquire) < tasks) CPU_RELAX();
+    // Every worker checks in before the next job is set up: one still leaving run_tasks could
+    // otherwise claim a task of the next job with a mix of old and new job fields.
+    while (atomic_load_explicit(&finished_tasks, memory_order_acquire) < tasks ||
+           atomic_load_explicit(&checked_in, memory_order_acquire) < worker_count)
+        CPU_RELAX();
     pthread_mutex_unlock(&run_lock);
 }
 
