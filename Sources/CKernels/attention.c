@@ -1,6 +1,8 @@
-// Multi-head self-attention in fp32, one pool task per head: scores = q kᵀ · scale, a softmax
-// per query row, then the context as a sum of value rows weighted by each row's probabilities
-// (value rows are read in place: no transposed copy).
+// Multi-head self-attention in fp32, one pool task per head (or group of heads): scores =
+// (q · scale) kᵀ, a softmax per query row, then the context as the probability-weighted sum of
+// value rows. The AVX-512 path works on 4 query rows at a time against keys transposed per
+// head, so both products are broadcast-and-FMA over 16 keys or 16 value columns at once: no
+// horizontal sums, and each key or value vector loaded serves 4 rows.
 #include "CKernels.h"
 #include "thread_pool.h"
 
@@ -21,60 +23,121 @@ typedef struct {
     int ldo;
 } attention_job;
 
-#if defined(__x86_64__)
-__attribute__((target("avx512f,fma"))) static void weighted_rows_avx512(const float *p, int nk, const float *v,
-                                                                         int ldv, int width, float *out) {
-    for (int c0 = 0; c0 < width; c0 += 64) {
-        __m512 acc[4];
-        __mmask16 m[4];
-        for (int u = 0; u < 4; u++) {
-            int left = width - c0 - 16 * u;
-            m[u] = left >= 16 ? (__mmask16)0xFFFF : (left > 0 ? (__mmask16)((1u << left) - 1) : 0);
-            acc[u] = _mm512_setzero_ps();
-        }
-        for (int r = 0; r < nk; r++) {
-            __m512 weight = _mm512_set1_ps(p[r]);
-            const float *row = v + (size_t)r * ldv + c0;
-            for (int u = 0; u < 4; u++) acc[u] = _mm512_fmadd_ps(weight, _mm512_maskz_loadu_ps(m[u], row + 16 * u), acc[u]);
-        }
-        for (int u = 0; u < 4; u++) _mm512_mask_storeu_ps(out + c0 + 16 * u, m[u], acc[u]);
-    }
-}
-#endif
+#define QUERY_ROWS 4
 
-// out[c] = Σ_r p[r] · v[r][c] for c < width.
-static void weighted_rows(const float *p, int nk, const float *v, int ldv, int width, float *out) {
-#if defined(__x86_64__)
-    if (mf_cpu_features() & MF_CPU_AVX512) {
-        weighted_rows_avx512(p, nk, v, ldv, width, out);
-        return;
-    }
-#endif
-    for (int c = 0; c < width; c++) out[c] = 0;
-    for (int r = 0; r < nk; r++)
-        for (int c = 0; c < width; c++) out[c] += p[r] * v[(size_t)r * ldv + c];
-}
-
-static void attend_head(const attention_job *j, int head) {
-    size_t count = (size_t)j->nq * j->nk;
-    float stack_scores[8192];
-    float *scores = count <= sizeof stack_scores / sizeof *stack_scores ? stack_scores : malloc(count * sizeof(float));
-    if (!scores) return;
+static void attend_head_portable(const attention_job *j, int head, float *scores) {
     int offset = head * j->head_size;
-    mf_gemm_f32(j->q + offset, j->ldq, j->nq, j->k + offset, j->ldkv, j->head_size, 0, j->nk, scores, j->nk);
     for (int t = 0; t < j->nq; t++) {
         float *row = scores + (size_t)t * j->nk;
-        for (int r = 0; r < j->nk; r++) row[r] *= j->scale;
+        for (int r = 0; r < j->nk; r++) {
+            float sum = 0;
+            for (int c = 0; c < j->head_size; c++)
+                sum += j->q[(size_t)t * j->ldq + offset + c] * j->k[(size_t)r * j->ldkv + offset + c];
+            row[r] = sum * j->scale;
+        }
         mf_softmax(row, j->nk);
-        weighted_rows(row, j->nk, j->v + offset, j->ldkv, j->head_size, j->out + (size_t)t * j->ldo + offset);
+        float *out = j->out + (size_t)t * j->ldo + offset;
+        for (int c = 0; c < j->head_size; c++) out[c] = 0;
+        for (int r = 0; r < j->nk; r++)
+            for (int c = 0; c < j->head_size; c++) out[c] += row[r] * j->v[(size_t)r * j->ldkv + offset + c];
     }
-    if (scores != stack_scores) free(scores);
 }
+
+#if defined(__x86_64__)
+static inline __mmask16 lanes(int left) {
+    return left >= 16 ? (__mmask16)0xFFFF : (left > 0 ? (__mmask16)((1u << left) - 1) : 0);
+}
+
+// scores[t][r] = scale · q[t] · k[r] for rows [t0, t0 + nt), from kt = kᵀ (head_size × ldk).
+__attribute__((target("avx512f,fma"))) static void scores_avx512(const attention_job *j, int offset, const float *kt,
+                                                                  int ldk, int t0, int nt, float *scores) {
+    for (int r0 = 0; r0 < j->nk; r0 += 64) {
+        __m512 acc[QUERY_ROWS][4];
+        __mmask16 m[4];
+        for (int u = 0; u < 4; u++) {
+            m[u] = lanes(j->nk - r0 - 16 * u);
+            for (int t = 0; t < QUERY_ROWS; t++) acc[t][u] = _mm512_setzero_ps();
+        }
+        for (int c = 0; c < j->head_size; c++) {
+            __m512 keys[4];
+            for (int u = 0; u < 4; u++) keys[u] = _mm512_maskz_loadu_ps(m[u], kt + (size_t)c * ldk + r0 + 16 * u);
+            for (int t = 0; t < QUERY_ROWS; t++) {
+                if (t >= nt) break;
+                __m512 q = _mm512_set1_ps(j->q[(size_t)(t0 + t) * j->ldq + offset + c] * j->scale);
+                for (int u = 0; u < 4; u++) acc[t][u] = _mm512_fmadd_ps(q, keys[u], acc[t][u]);
+            }
+        }
+        for (int t = 0; t < nt; t++)
+            for (int u = 0; u < 4; u++) _mm512_mask_storeu_ps(scores + (size_t)t * ldk + r0 + 16 * u, m[u], acc[t][u]);
+    }
+}
+
+// out[t] = Σ_r p[t][r] · v[r] for rows [t0, t0 + nt), 64 columns of the head at a time.
+__attribute__((target("avx512f,fma"))) static void context_avx512(const attention_job *j, int offset,
+                                                                   const float *probabilities, int ldk, int t0, int nt) {
+    for (int c0 = 0; c0 < j->head_size; c0 += 64) {
+        __m512 acc[QUERY_ROWS][4];
+        __mmask16 m[4];
+        for (int u = 0; u < 4; u++) {
+            m[u] = lanes(j->head_size - c0 - 16 * u);
+            for (int t = 0; t < QUERY_ROWS; t++) acc[t][u] = _mm512_setzero_ps();
+        }
+        for (int r = 0; r < j->nk; r++) {
+            const float *row = j->v + (size_t)r * j->ldkv + offset + c0;
+            __m512 values[4];
+            for (int u = 0; u < 4; u++) values[u] = _mm512_maskz_loadu_ps(m[u], row + 16 * u);
+            for (int t = 0; t < QUERY_ROWS; t++) {
+                if (t >= nt) break;
+                __m512 p = _mm512_set1_ps(probabilities[(size_t)t * ldk + r]);
+                for (int u = 0; u < 4; u++) acc[t][u] = _mm512_fmadd_ps(p, values[u], acc[t][u]);
+            }
+        }
+        for (int t = 0; t < nt; t++)
+            for (int u = 0; u < 4; u++)
+                _mm512_mask_storeu_ps(j->out + (size_t)(t0 + t) * j->ldo + offset + c0 + 16 * u, m[u], acc[t][u]);
+    }
+}
+
+// scratch: kᵀ (head_size × ldk) then the scores (QUERY_ROWS × ldk).
+static void attend_head_avx512(const attention_job *j, int head, float *scratch, int ldk) {
+    int offset = head * j->head_size;
+    float *kt = scratch;
+    float *scores = scratch + (size_t)j->head_size * ldk;
+    for (int r = 0; r < j->nk; r++) {
+        const float *key = j->k + (size_t)r * j->ldkv + offset;
+        for (int c = 0; c < j->head_size; c++) kt[(size_t)c * ldk + r] = key[c];
+    }
+    for (int t0 = 0; t0 < j->nq; t0 += QUERY_ROWS) {
+        int nt = j->nq - t0 < QUERY_ROWS ? j->nq - t0 : QUERY_ROWS;
+        scores_avx512(j, offset, kt, ldk, t0, nt, scores);
+        for (int t = 0; t < nt; t++) mf_softmax(scores + (size_t)t * ldk, j->nk);
+        context_avx512(j, offset, scores, ldk, t0, nt);
+    }
+}
+#endif
 
 static void attention_task(void *context, int task, int tasks) {
     const attention_job *j = context;
     int per = (j->heads + tasks - 1) / tasks;
-    for (int head = task * per; head < (task + 1) * per && head < j->heads; head++) attend_head(j, head);
+    int first = task * per, last = first + per < j->heads ? first + per : j->heads;
+    if (first >= last) return;
+    float stack_scratch[8192];
+#if defined(__x86_64__)
+    if (mf_cpu_features() & MF_CPU_AVX512) {
+        int ldk = (j->nk + 15) & ~15;
+        size_t count = (size_t)(j->head_size + QUERY_ROWS) * ldk;
+        float *scratch = count <= sizeof stack_scratch / sizeof *stack_scratch ? stack_scratch : malloc(count * sizeof(float));
+        if (!scratch) return;
+        for (int head = first; head < last; head++) attend_head_avx512(j, head, scratch, ldk);
+        if (scratch != stack_scratch) free(scratch);
+        return;
+    }
+#endif
+    size_t count = (size_t)j->nq * j->nk;
+    float *scores = count <= sizeof stack_scratch / sizeof *stack_scratch ? stack_scratch : malloc(count * sizeof(float));
+    if (!scores) return;
+    for (int head = first; head < last; head++) attend_head_portable(j, head, scores);
+    if (scores != stack_scratch) free(scores);
 }
 
 void mf_attention(const float *q, int ldq, int nq, const float *k, const float *v, int ldkv, int nk, int heads,
