@@ -85,7 +85,7 @@ finish_vector(const linear_job *j, __m512i acc, int t, int o) {
 // Rows [t0, t0 + nt) × blocks b (and b + 1 when pair): nt and pair are constants at each
 // call site, so the accumulators stay in registers.
 __attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline)) static inline void
-linear_tile(const linear_job *j, int groups, int t0, int nt, int b, int pair) {
+linear_tile(const linear_job *j, int groups, int t0, int nt, int b, int pair, const int8_t *prefetch) {
     __m512i acc0[LINEAR_ROWS], acc1[LINEAR_ROWS];
     for (int t = 0; t < LINEAR_ROWS; t++) {
         acc0[t] = _mm512_setzero_si512();
@@ -97,6 +97,10 @@ linear_tile(const linear_job *j, int groups, int t0, int nt, int b, int pair) {
     for (int g = 0; g < groups; g++) {
         __m512i w0 = _mm512_loadu_si512(block0 + (size_t)g * 64);
         __m512i w1 = pair ? _mm512_loadu_si512(block1 + (size_t)g * 64) : w0;
+        if (prefetch) {
+            _mm_prefetch((const char *)prefetch + (size_t)g * 128, _MM_HINT_T1);
+            _mm_prefetch((const char *)prefetch + (size_t)g * 128 + 64, _MM_HINT_T1);
+        }
         for (int t = 0; t < LINEAR_ROWS; t++) {
             if (t >= nt) break;
             int32_t four;
@@ -115,9 +119,9 @@ linear_tile(const linear_job *j, int groups, int t0, int nt, int b, int pair) {
 #define TILE_CASE(n)                                                                                                   \
     case n:                                                                                                            \
         if (pair)                                                                                                      \
-            linear_tile(j, groups, t0, n, b, 1);                                                                       \
+            linear_tile(j, groups, t0, n, b, 1, prefetch);                                                                       \
         else                                                                                                           \
-            linear_tile(j, groups, t0, n, b, 0);                                                                       \
+            linear_tile(j, groups, t0, n, b, 0, prefetch);                                                                       \
         break;
 
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) static void linear_vnni(const linear_job *j, int block_begin,
@@ -125,8 +129,12 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) static void linear_vnni(c
     int groups = (j->depth + 3) / 4;
     for (int b = block_begin; b < block_end; b += 2) {
         int pair = b + 1 < block_end;
+        // While the second row tile runs from L1, the next pair of blocks (contiguous after
+        // this one) is fetched into L2: its first tile then does not wait on memory.
+        const int8_t *next = b + 2 < block_end ? j->packed + (size_t)(b + 2) * groups * 64 : NULL;
         for (int t0 = 0; t0 < j->rows; t0 += LINEAR_ROWS) {
             int nt = j->rows - t0 < LINEAR_ROWS ? j->rows - t0 : LINEAR_ROWS;
+            const int8_t *prefetch = t0 == LINEAR_ROWS ? next : NULL;
             switch (nt) {
                 TILE_CASE(8)
                 TILE_CASE(7)
@@ -137,9 +145,9 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) static void linear_vnni(c
                 TILE_CASE(2)
             default:
                 if (pair)
-                    linear_tile(j, groups, t0, 1, b, 1);
+                    linear_tile(j, groups, t0, 1, b, 1, prefetch);
                 else
-                    linear_tile(j, groups, t0, 1, b, 0);
+                    linear_tile(j, groups, t0, 1, b, 0, prefetch);
                 break;
             }
         }
