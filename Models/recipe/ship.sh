@@ -15,4 +15,6 @@ python3 "$here/cased_forms.py" --model "$source" --out "$target/cased_forms.json
 echo "PyTorch fp32:";   python3 "$here/evaluate.py" "$source" --eval "$data/eval.jsonl" --threads 1 2>/dev/null | tail -1
 echo "MaskFill fp32:";  "$maskfill" eval --model "$source" --precision fp32 --json "$data/eval.jsonl"
 echo "MaskFill int8:";  "$maskfill" eval --model "$target" --precision int8 --json "$data/eval.jsonl"
+echo "Acceptance sentences (transformers, shipped int8 weights):"
+python3 "$here/acceptance.py" "$target" $( [ "$target" -ef "$here/../maskfill-mini" ] && echo --write ) 2>/dev/null
 du -sh "$target"
