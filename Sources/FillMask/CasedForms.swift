@@ -43,19 +43,8 @@ public struct CasedForms: Sendable {
 
     /// For each mask in `text` (any of `spellings`, left to right), whether it starts a sentence.
     public static func sentenceStarts(in text: String, maskSpellings spellings: [String]) -> [Bool] {
-        let scalars = Array(text.unicodeScalars)
-        let patterns = spellings.map { Array($0.unicodeScalars) }.filter { !$0.isEmpty }
-        var starts: [Bool] = []
-        var index = 0
-        while index < scalars.count {
-            if let pattern = patterns.first(where: { scalars[index...].starts(with: $0) }) {
-                starts.append(startsSentence(scalars, at: index))
-                index += pattern.count
-            } else {
-                index += 1
-            }
-        }
-        return starts
+        let masks = WrittenMasks(text: text, spellings: spellings)
+        return masks.spans.indices.map(masks.startsSentence)
     }
 
     /// Whether a mask at `offset` (a scalar index in `text`) starts a sentence: nothing but

@@ -84,18 +84,22 @@ enum FillCommand {
     }
 
     /// One line a candidate: probability, the word as people write it ("Paris" from an uncased
-    /// model that ships cased forms; "…ing" for a piece that continues the previous word), sequence.
+    /// model that ships cased forms; "…ing" for a piece that continues the previous word), and the
+    /// user's text with that word in the mask (the JSON keeps the pipeline's decoded `sequence`).
     static func table(_ results: [[FillCandidate]], pipeline: FillMaskPipeline, text: String) -> String {
-        let starts = CasedForms.sentenceStarts(in: text, maskSpellings: ["<mask>", pipeline.maskToken])
+        let masks = WrittenMasks(text: text, spellings: ["<mask>", pipeline.maskToken])
         var lines: [String] = []
         for (index, candidates) in results.enumerated() {
             if results.count > 1 { lines.append("mask \(index + 1):") }
             for candidate in candidates {
                 let percent = String(format: "%6.2f%%", Double(candidate.score) * 100)
                 let piece = pipeline.wordPiece(candidate.tokenString)
-                let shown = pipeline.displayText(piece, startsSentence: index < starts.count && starts[index])
-                let word = (piece.joinsPrevious ? "…" : "") + shown.trimmingCharacters(in: .whitespaces)
-                lines.append("\(percent)  \(word.padding(toLength: max(14, word.count), withPad: " ", startingAt: 0))  \(candidate.sequence)")
+                let shown = pipeline.displayText(piece, startsSentence: masks.startsSentence(index)).trimmingCharacters(in: .whitespaces)
+                let word = (piece.joinsPrevious ? "…" : "") + shown
+                let sequence = masks.spans.count == results.count
+                    ? masks.replacing(index, with: WordPiece(text: shown, joinsPrevious: piece.joinsPrevious))
+                    : candidate.sequence
+                lines.append("\(percent)  \(word.padding(toLength: max(14, word.count), withPad: " ", startingAt: 0))  \(sequence)")
             }
         }
         return lines.joined(separator: "\n")
