@@ -32,11 +32,13 @@ let package = Package(
             dependencies: ["Tokenizers", "JSON"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSON", "FillMask", "maskfill"]),
+        // Shared by the tests that run the built `maskfill`: where it is, how to run a child process.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSON", "FillMask", "maskfill", "TestSupport"]),
         // Editor integrations driven for real: headless Neovim, the VS Code extension's checks.
-        .testTarget(name: "EditorTests", dependencies: ["JSON", "maskfill"]),
+        .testTarget(name: "EditorTests", dependencies: ["JSON", "maskfill", "TestSupport"]),
         // Runs the built `maskfill` binary as a user would.
-        .testTarget(name: "MaskFillCLITests", dependencies: ["JSON", "maskfill"]),
+        .testTarget(name: "MaskFillCLITests", dependencies: ["JSON", "maskfill", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

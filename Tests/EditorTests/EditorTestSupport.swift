@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Paths, tools and child processes for the editor tests.
@@ -14,20 +15,8 @@ enum EditorTestSupport {
         repositoryRoot.appendingPathComponent("Tests/InferenceTests/Fixtures/tiny-bert").path
     }
 
-    /// The `maskfill` executable SwiftPM built beside the test bundle ($MASKFILL_BIN overrides).
-    static var maskfill: URL {
-        if let override = ProcessInfo.processInfo.environment["MASKFILL_BIN"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
-        }
-        let bundle = Bundle(for: Marker.self).bundleURL
-        for folder in [bundle.deletingLastPathComponent(), bundle] {
-            let candidate = folder.appendingPathComponent("maskfill")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return bundle.deletingLastPathComponent().appendingPathComponent("maskfill")
-    }
-
-    private final class Marker {}
+    /// The `maskfill` executable SwiftPM built beside the tests ($MASKFILL_BIN overrides).
+    static var maskfill: URL { BuiltProducts.maskfill }
 
     struct ToolMissing: Error, CustomStringConvertible {
         var description: String
@@ -52,62 +41,13 @@ enum EditorTestSupport {
         return folder
     }
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var timedOut: Bool
+    typealias Outcome = ChildProcess.Outcome
 
-        /// The end of both outputs, for failure messages.
-        var tail: String {
-            let text = "stdout:\n\(stdout.suffix(3000))\nstderr:\n\(stderr.suffix(3000))"
-            return text
-        }
-    }
-
-    /// Runs a program with no standard input, reading its output; kills it (and stops waiting)
-    /// after `timeout` seconds.
+    /// Runs a program with no standard input; kills it after `timeout` seconds.
     static func run(
         _ executable: URL, _ arguments: [String], in directory: URL? = nil,
         environment: [String: String] = [:], timeout: TimeInterval
     ) throws -> Outcome {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
-        process.environment = merged
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outputData = Data()
-        nonisolated(unsafe) var errorData = Data()
-        DispatchQueue.global().async(group: group) { outputData = output.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
-
-        var timedOut = false
-        if exited.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            process.terminate()
-            if exited.wait(timeout: .now() + 3) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                _ = exited.wait(timeout: .now() + 3)
-            }
-        }
-        // Children that kept the pipes open (a server the editor started) must not block us.
-        let drained = group.wait(timeout: .now() + 5) == .success
-        return Outcome(
-            status: process.isRunning ? -1 : process.terminationStatus,
-            stdout: drained ? String(decoding: outputData, as: UTF8.self) : "(output still open)",
-            stderr: drained ? String(decoding: errorData, as: UTF8.self) : "(output still open)",
-            timedOut: timedOut)
+        try ChildProcess.run(executable, arguments, in: directory, environment: environment, timeout: timeout)
     }
 }

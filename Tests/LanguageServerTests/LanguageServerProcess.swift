@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 @testable import LanguageServer
+import TestSupport
 import XCTest
 
 /// The built `maskfill lsp` as an editor runs it: a child process spoken to over pipes. A
@@ -23,20 +24,8 @@ final class LanguageServerProcess: @unchecked Sendable {
     private var nextID = 1
     private var outputClosed = false
 
-    static var executable: URL {
-        if let override = ProcessInfo.processInfo.environment["MASKFILL_BIN"] {
-            return URL(fileURLWithPath: override)
-        }
-        let bundle = Bundle(for: LanguageServerProcess.self).bundleURL
-        for folder in [bundle.deletingLastPathComponent(), bundle] {
-            let candidate = folder.appendingPathComponent("maskfill")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return bundle.deletingLastPathComponent().appendingPathComponent("maskfill")
-    }
-
     init(arguments: [String] = ["lsp", "--model", LSPFixtures.modelFolder]) throws {
-        process.executableURL = Self.executable
+        process.executableURL = BuiltProducts.maskfill
         process.arguments = arguments
         process.standardInput = input
         process.standardOutput = output
