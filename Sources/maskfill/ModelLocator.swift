@@ -20,8 +20,7 @@ enum ModelLocator {
     }
 
     static func searchPaths() -> [String] {
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "maskfill").resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
+        var folder = executablePath().resolvingSymlinksInPath().deletingLastPathComponent()
         var paths: [String] = []
         for _ in 0..<5 {
             paths.append(folder.appendingPathComponent("Models/\(defaultModelName)").path)
@@ -29,6 +28,20 @@ enum ModelLocator {
             folder = folder.deletingLastPathComponent()
         }
         return paths
+    }
+
+    /// The running executable. Not argv[0]: a shell or an editor that finds `maskfill` on PATH
+    /// passes just "maskfill", which would be read relative to the working directory.
+    static func executablePath() -> URL {
+        if let url = Bundle.main.executableURL { return url }
+        let invoked = CommandLine.arguments.first ?? "maskfill"
+        if invoked.contains("/") { return URL(fileURLWithPath: invoked) }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for folder in path.split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(invoked)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return URL(fileURLWithPath: invoked)
     }
 }
 
