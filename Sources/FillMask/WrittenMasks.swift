@@ -28,22 +28,28 @@ public struct WrittenMasks: Sendable {
         spans.indices.contains(index) && CasedForms.startsSentence(scalars, at: spans[index].lowerBound)
     }
 
-    /// The text with mask `index` replaced by `piece`, the other masks left as written; a piece
-    /// that continues the previous word also takes the whitespace before the mask; a word typed
-    /// against the previous one ("feel<mask>") gets a space, as the model read it as a new word.
+    /// The text with mask `index` replaced by `piece`, the other masks left as written. A piece
+    /// that continues the previous word, or closing punctuation ("," "."), takes the whitespace
+    /// before the mask, as the pipeline's decoding does; a word typed against the previous one
+    /// ("feel<mask>") gets a space, as the model read it as a new word.
     public func replacing(_ index: Int, with piece: WordPiece) -> String {
         guard spans.indices.contains(index) else { return String(String.UnicodeScalarView(scalars)) }
         var start = spans[index].lowerBound
-        if piece.joinsPrevious {
+        if piece.joinsPrevious || Self.closesPhrase(piece.text) {
             while start > 0, scalars[start - 1].properties.isWhitespace { start -= 1 }
         }
         var result = String.UnicodeScalarView()
         result.append(contentsOf: scalars[..<start])
-        if !piece.joinsPrevious, start > 0, scalars[start - 1].properties.isAlphabetic || scalars[start - 1].properties.numericType != nil {
+        let joins = piece.joinsPrevious || Self.closesPhrase(piece.text)
+        if !joins, start > 0, scalars[start - 1].properties.isAlphabetic || scalars[start - 1].properties.numericType != nil {
             result.append(" ")
         }
         result.append(contentsOf: piece.text.unicodeScalars)
         result.append(contentsOf: scalars[spans[index].upperBound...])
         return String(result)
+    }
+
+    static func closesPhrase(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { ".,!?;:".unicodeScalars.contains($0) }
     }
 }

@@ -23,4 +23,10 @@ final class WrittenMasksTests: XCTestCase {
         XCTAssertEqual(masks.replacing(0, with: WordPiece(text: "ing", joinsPrevious: true)), "He is not feeling well, (<mask>).")
         XCTAssertEqual(masks.replacing(1, with: WordPiece(text: "yes", joinsPrevious: false)), "He is not feel<mask> well, (yes).")
     }
+
+    func testClosingPunctuationJoinsThePreviousWord() {
+        let masks = WrittenMasks(text: "I watched this <mask> and it was awesome", spellings: ["<mask>"])
+        XCTAssertEqual(masks.replacing(0, with: WordPiece(text: ",", joinsPrevious: false)), "I watched this, and it was awesome")
+        XCTAssertEqual(masks.replacing(0, with: WordPiece(text: "film", joinsPrevious: false)), "I watched this film and it was awesome")
+    }
 }
