@@ -7,6 +7,6 @@ nvidia-smi -L || true
 python3 Models/recipe/train.py --device cuda --threads 8 \
   --init Models/recipe/gpu/init --data Models/recipe/gpu/data --out /tmp/mf \
   --minutes "${MINUTES:-7.5}" --batch 256 --lr 4e-4 --head-lr 2e-3 --warmup 300 \
-  --dropout 0.1 --bf16 --export-minutes 100 --log-every 100 "$@" 2>&1 | tee /tmp/mf-train.log
+  --dropout 0.1 --short-frac 0.1 --bf16 --export-minutes 100 --log-every 100 "$@" 2>&1 | tee /tmp/mf-train.log
 python3 Models/recipe/gpu.py ship /tmp/mf "$OUT"
 cp /tmp/mf-train.log "$OUT/train.log"

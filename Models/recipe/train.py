@@ -57,7 +57,7 @@ class Data:
     """Fixed-length windows over the flat token array, each starting at a sentence start.
     Batch `step` is a pure function of (seed, step): resuming reproduces the same stream."""
 
-    def __init__(self, path, seq_len, seed, vocab_tokens):
+    def __init__(self, path, seq_len, seed, vocab_tokens, short_frac=0.0):
         if os.path.exists(path):
             raw = np.fromfile(path, dtype=np.uint16)
         else:  # gpu.py bundles carry the array xz-compressed
@@ -78,6 +78,9 @@ class Data:
             p = q
         self.windows = np.asarray(wins, dtype=np.int64)
         self.seq_len, self.seed = seq_len, seed
+        # A share of rows is cut after 1-3 sentences, as BERT's pre-training did, so the model also
+        # sees what it is asked at run time: one sentence or a short paragraph between [CLS] and [SEP].
+        self.starts, self.short_frac = starts, short_frac
         self.is_cont = np.array([t.startswith("##") for t in vocab_tokens], dtype=bool)
         self.special = np.zeros(len(vocab_tokens), dtype=bool)
         self.special[:FIRST_REAL] = True  # [PAD], [unused*], [UNK], [CLS], [SEP], [MASK]
@@ -95,10 +98,16 @@ class Data:
         L, body = self.seq_len, self.seq_len - 2
         x = np.full((bsz, L), PAD, dtype=np.int64)
         att = np.zeros((bsz, L), dtype=np.int64)
+        short = np.random.default_rng([self.seed, step, 7])
         for r in range(bsz):
             g = step * bsz + r
             w = self.windows[self.perm(g // W)[g % W]]
             seg = self.ids[w:w + body]
+            if self.short_frac and short.random() < self.short_frac:
+                k = int(short.integers(1, 4))  # sentences to keep
+                i = np.searchsorted(self.starts, w, side="right") + k - 1
+                if i < len(self.starts) and self.starts[i] < w + len(seg):
+                    seg = self.ids[w:self.starts[i]]
             x[r, 0] = CLS
             x[r, 1:1 + len(seg)] = seg
             x[r, 1 + len(seg)] = SEP
@@ -331,6 +340,8 @@ def main():
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--dropout", type=float, default=0.0, help="0 for < 1 epoch; 0.1 for many epochs (GPU)")
     ap.add_argument("--mask-prob", type=float, default=0.15)
+    ap.add_argument("--short-frac", type=float, default=0.0,
+                    help="share of rows cut after 1-3 sentences (BERT used 0.1 for short inputs)")
     ap.add_argument("--mask-mode", choices=["word", "token"], default="word")
     ap.add_argument("--head-init", choices=["fit", "identity", "random"], default="fit")
     ap.add_argument("--head-fit-steps", type=int, default=0, help="extra head-only Adam steps on cached features after the fit")
@@ -374,7 +385,7 @@ def main():
     vocab_tokens = [None] * len(vocab)
     for t, i in vocab.items():
         vocab_tokens[i] = t
-    data = Data(os.path.join(args.data, "tokens.u16"), args.seq_len, args.seed, vocab_tokens)
+    data = Data(os.path.join(args.data, "tokens.u16"), args.seq_len, args.seed, vocab_tokens, args.short_frac)
     meta = json.load(open(os.path.join(args.data, "meta.json")))
     log(f"data: {len(data.ids):,} tokens, {len(data.windows):,} windows of {args.seq_len} "
         f"(epoch = {len(data.windows) // args.batch:,} steps of {args.batch})")
