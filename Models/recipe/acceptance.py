@@ -21,6 +21,8 @@ import os
 
 import torch
 
+from int8_folder import dequantized_state, is_int8_folder
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 FIXTURES = os.path.join(ROOT, "Tests/InferenceTests/Fixtures/default-model")
@@ -28,27 +30,13 @@ FIXTURES = os.path.join(ROOT, "Tests/InferenceTests/Fixtures/default-model")
 
 def load_model(folder):
     """BertForMaskedLM from an fp32 Hugging Face folder or a MaskFill int8 folder."""
-    from safetensors.torch import load_file
     from transformers import AutoConfig, AutoModelForMaskedLM
-    config = AutoConfig.from_pretrained(folder)
-    if getattr(config, "quantization_config", None) is None:
+    if not is_int8_folder(folder):
         return AutoModelForMaskedLM.from_pretrained(folder).eval()
-    raw = load_file(os.path.join(folder, "model.safetensors"))
-    state = {}
-    for name, tensor in raw.items():
-        if name.endswith(".weight_scale"):
-            continue
-        scale = raw.get(name + "_scale")
-        state[name] = tensor.float() * scale[:, None] if scale is not None else tensor.float()
-    config.quantization_config = None
+    config = AutoConfig.from_pretrained(folder)
     del config.quantization_config
     model = AutoModelForMaskedLM.from_config(config)
-    # `maskfill quantize` keeps only the token-type rows a fill uses (type 0)
-    for name, param in model.state_dict().items():
-        if name in state and state[name].shape[0] < param.shape[0] and name.endswith("token_type_embeddings.weight"):
-            padded = torch.zeros_like(param)
-            padded[: state[name].shape[0]] = state[name]
-            state[name] = padded
+    state = dequantized_state(folder, config.type_vocab_size)
     missing, unexpected = model.load_state_dict(state, strict=False)
     missing = [k for k in missing if not k.endswith(("position_ids", "decoder.weight", "decoder.bias"))]
     assert not missing and not unexpected, (missing, unexpected)

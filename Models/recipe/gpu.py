@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """Move a training run to the lent GPU machine and back, within its transfer limits.
 
-The working tree that travels is capped at 64 MiB (the repo's tracked files included, ~16 MiB
-today) and at most 8 files of <= 16 MiB each come back. The fp32 model is 87 MiB, so:
+The working tree that travels is capped at 64 MiB (the repo's tracked files included: ~40 MiB
+with the shipped model) and at most 8 files of <= 16 MiB each come back. The fp32 model is
+87 MiB, so:
 
   pack    (here)   Models/recipe/gpu/  (git-ignored; name it in `carry`)
-                     init/  config + tokenizer files + model.q8.safetensors: every matrix as int8
-                            rows with an fp32 scale per row (~22 MiB; a warm start only, the
-                            rounding is far below what fine-tuning changes)
+                     init/  only with --init DIR (an fp32 folder): config + tokenizer files +
+                            model.safetensors with every matrix as int8 rows and an fp32 scale
+                            per row, named as `maskfill quantize` names them (~22 MiB). By default the run starts from the shipped int8
+                            model, Models/maskfill-mini, which travels with the tree anyway (a
+                            warm start only: the rounding is far below what training changes)
                      data/  a prefix of tokens.u16, xz-compressed, + eval.jsonl, meta.json,
-                            unigram.npy, sized so the whole folder is <= --max-mib
+                            unigram.npy, sized so tree + bundle stay under the cap
   ship    (there)  hf-latest of the run -> $OUT: model.fp16.safetensors.partN (<= 15 MiB each),
                    config.json, training_state.json, metrics.jsonl
   unpack  (here)   the fetched files -> a normal fp32 Hugging Face BertForMaskedLM folder
 
-  python3 Models/recipe/gpu.py pack [--init /work/train-out/hf-latest]
+  python3 Models/recipe/gpu.py pack [--init /work/train-out/hf-latest]   # default: start from Models/maskfill-mini
   python3 Models/recipe/gpu.py ship /tmp/mf "$OUT"                   # inside gpu_run.sh
   python3 Models/recipe/gpu.py unpack FILES_AT /work/train-out/hf-gpu
 """
@@ -24,6 +27,7 @@ import json
 import lzma
 import os
 import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -36,39 +40,61 @@ def dir_size(d):
     return sum(os.path.getsize(p) for p in glob.glob(os.path.join(d, "**"), recursive=True) if os.path.isfile(p))
 
 
+def tracked_bytes():
+    """What the working tree weighs when it travels: the repo's tracked files."""
+    root = os.path.normpath(os.path.join(HERE, "..", ".."))
+    names = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True).stdout.split(b"\0")
+    return sum(os.path.getsize(os.path.join(root, n.decode())) for n in names if n and os.path.isfile(os.path.join(root, n.decode())))
+
+
 def pack(args):
-    import torch
-    from safetensors.torch import load_file, save_file
-    sys.path.insert(0, HERE)
-    from train import minilm_dir
-    init = args.init or minilm_dir()
     out = args.out
     shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(os.path.join(out, "init"))
     os.makedirs(os.path.join(out, "data"))
-    # weights -> int8 rows + scales
-    src = os.path.join(init, "model.safetensors")
-    sd = load_file(src)
+    if args.max_mib is None:
+        args.max_mib = 63.0 - tracked_bytes() / 2**20 - 1.0
+    if args.init:
+        pack_init(args.init, os.path.join(out, "init"))
+    pack_data(args, out)
+
+
+def pack_init(init, dest):
+    """An fp32 folder as int8 rows with fp32 row scales, named as `maskfill quantize` names them
+    (X and X_scale, quantization_config in config.json), so train.py reads it as it reads the
+    shipped model."""
+    import torch
+    from safetensors.torch import load_file, save_file
+    os.makedirs(dest)
     q = {}
-    for k, v in sd.items():
+    for k, v in load_file(os.path.join(init, "model.safetensors")).items():
         if k.endswith("position_ids") or k.startswith("pooler."):
             continue
         v = v.float()
         if v.dim() == 2:
             sc = v.abs().amax(1).clamp_min(1e-12) / 127.0
             q[k] = torch.round(v / sc[:, None]).clamp(-127, 127).to(torch.int8).contiguous()
-            q[k + ".__scale"] = sc.contiguous()
+            q[k + "_scale"] = sc.contiguous()
         else:
             q[k] = v.contiguous()
-    save_file(q, os.path.join(out, "init", "model.q8.safetensors"))
-    for name in ("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+    save_file(q, os.path.join(dest, "model.safetensors"))
+    config = json.load(open(os.path.join(init, "config.json")))
+    config["quantization_config"] = {"quant_method": "maskfill-int8", "note": "gpu.py pack: every matrix per row"}
+    json.dump(config, open(os.path.join(dest, "config.json"), "w"), indent=1)
+    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
         if os.path.exists(os.path.join(init, name)):
-            shutil.copy(os.path.join(init, name), os.path.join(out, "init", name))
-    # data: eval sample, meta, and as many tokens as fit, xz-compressed
+            shutil.copy(os.path.join(init, name), os.path.join(dest, name))
+
+
+def pack_data(args, out):
+    """Eval sample, meta, and as many tokens as fit, xz-compressed."""
     for name in ("eval.jsonl", "meta.json"):
         shutil.copy(os.path.join(args.data, name), os.path.join(out, "data", name))
     arr = np.fromfile(os.path.join(args.data, "tokens.u16"), dtype=np.uint16)
     budget = int(args.max_mib * 2**20) - dir_size(out) - 130_000  # unigram.npy
+    if budget < 4 * 2**20:
+        raise SystemExit(f"gpu.py pack: {budget / 2**20:.1f} MiB left for training data under --max-mib "
+                         f"{args.max_mib:.1f} (the repo's tracked files travel too); pack without --init to "
+                         "start from the shipped model, or lower what travels")
     n = min(len(arr), int(budget / 2 / 0.56))
     while True:
         blob = lzma.compress(arr[:n].tobytes(), preset=6)
@@ -83,7 +109,7 @@ def pack(args):
     meta.update({"tokens": int(n), "gpu_bundle_prefix_of": os.path.abspath(args.data),
                  "tokens_sha256": meta.get("tokens_sha256") + f"/prefix:{n}"})
     json.dump(meta, open(os.path.join(out, "data", "meta.json"), "w"), indent=1)
-    print(json.dumps({"out": out, "init": init, "tokens": int(n), "xz_mib": round(len(blob) / 2**20, 1),
+    print(json.dumps({"out": out, "init": args.init or "Models/maskfill-mini (in the tree)", "tokens": int(n), "xz_mib": round(len(blob) / 2**20, 1),
                       "total_mib": round(dir_size(out) / 2**20, 1)}))
 
 
@@ -138,10 +164,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("pack")
-    p.add_argument("--init", default=None, help="MiniLM package (default) or a BertForMaskedLM folder, e.g. /work/train-out/hf-latest")
+    p.add_argument("--init", default=None, help="an fp32 BertForMaskedLM folder to start from, e.g. /work/train-out/hf-latest "
+                                                "(default: none packed; the run starts from Models/maskfill-mini)")
     p.add_argument("--data", default="/work/train-out/data")
     p.add_argument("--out", default=os.path.join(HERE, "gpu"))
-    p.add_argument("--max-mib", type=float, default=44.0, help="whole bundle; the repo's tracked files also travel")
+    p.add_argument("--max-mib", type=float, default=None,
+                   help="whole bundle (default: 63 MiB less the repo's tracked files, which also travel, less 1)")
     p = sub.add_parser("ship")
     p.add_argument("run_out")
     p.add_argument("dest")

@@ -36,6 +36,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from evaluate import evaluate_model, load_eval  # noqa: E402
+from int8_folder import dequantized_state, is_int8_folder  # noqa: E402
 
 SENT_FLAG = 0x8000
 CLS, SEP, MASK, PAD = 101, 102, 103, 0
@@ -137,20 +138,12 @@ class Data:
 
 # --- model -----------------------------------------------------------------------------------
 
-def load_init_state(init):
-    """State dict of an init folder: model.safetensors, or model.q8.safetensors (int8 rows +
-    per-row scales, written by gpu.py pack for the trip to a GPU machine)."""
+def load_init_state(init, type_vocab_size):
+    """State dict of an init folder: model.safetensors, or for a MaskFill int8 folder (the shipped
+    model, or what gpu.py pack --init wrote) its weights dequantized."""
     from safetensors.torch import load_file
-    q8 = os.path.join(init, "model.q8.safetensors")
-    if os.path.exists(q8):
-        raw = load_file(q8)
-        sd = {}
-        for k, v in raw.items():
-            if k.endswith(".__scale"):
-                continue
-            sc = raw.get(k + ".__scale")
-            sd[k] = v.float() * sc[:, None] if sc is not None else v.float()
-        return sd
+    if is_int8_folder(init):
+        return dequantized_state(init, type_vocab_size)
     return load_file(os.path.join(init, "model.safetensors"))
 
 
@@ -163,7 +156,9 @@ def build_model(init, dropout):
     cfg.hidden_dropout_prob = dropout
     cfg.attention_probs_dropout_prob = dropout
     cfg.tie_word_embeddings = True
-    sd = load_init_state(init)
+    if hasattr(cfg, "quantization_config"):  # a MaskFill int8 folder: the model trains in fp32
+        del cfg.quantization_config
+    sd = load_init_state(init, cfg.type_vocab_size)
     fresh_head = not any(k.startswith("cls.") for k in sd)
     if fresh_head:  # sentence-transformers BertModel keys: no "bert." prefix, has a pooler
         sd = {"bert." + k: v for k, v in sd.items() if not k.startswith("pooler.")}
@@ -291,7 +286,9 @@ def export_hf(model, out_dir, tok_src, state):
     for name in ("vocab.txt", "special_tokens_map.json"):
         if os.path.exists(os.path.join(tok_src, name)):
             shutil.copy(os.path.join(tok_src, name), tmp)
-    tc = json.load(open(os.path.join(tok_src, "tokenizer_config.json")))
+    tc_path = os.path.join(tok_src, "tokenizer_config.json")
+    # a MaskFill int8 folder ships tokenizer.json only
+    tc = json.load(open(tc_path)) if os.path.exists(tc_path) else {"tokenizer_class": "BertTokenizer", "do_lower_case": True}
     tc.pop("name_or_path", None)
     tc["model_max_length"] = 512
     json.dump(tc, open(os.path.join(tmp, "tokenizer_config.json"), "w"), indent=2)
