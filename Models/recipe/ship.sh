@@ -9,8 +9,12 @@ data=${DATA:-/work/train-out/data}
 here=$(cd "$(dirname "$0")" && pwd)
 maskfill=${MASKFILL:-$here/../../.build/release/maskfill}
 
+card=$(mktemp)  # the model card is written by hand: keep it across the rebuild
+if [ -f "$target/README.md" ]; then cp "$target/README.md" "$card"; fi
 rm -rf "$target"
 "$maskfill" quantize "$source" "$target"
+if [ -s "$card" ]; then cp "$card" "$target/README.md"; fi
+rm -f "$card"
 python3 "$here/cased_forms.py" --model "$source" --out "$target/cased_forms.json"
 echo "PyTorch fp32:";   python3 "$here/evaluate.py" "$source" --eval "$data/eval.jsonl" --threads 1 2>/dev/null | tail -1
 echo "MaskFill fp32:";  "$maskfill" eval --model "$source" --precision fp32 --json "$data/eval.jsonl"
