@@ -142,17 +142,11 @@ public final class FillMaskPipeline: Sendable {
     /// The text as written with one mask replaced by `piece`; a piece that continues the
     /// previous word also takes the whitespace before the mask, so the two join.
     static func splice(_ piece: WordPiece, into spelling: MaskSpelling, at offsets: TokenOffsets) -> String {
-        var start = spelling.writtenOffset(offsets.start)
+        let start = spelling.writtenOffset(offsets.start)
         let end = spelling.writtenOffset(offsets.end)
         let written = spelling.written
         guard start <= end, end <= written.count else { return String(String.UnicodeScalarView(written)) }
-        if piece.joinsPrevious {
-            while start > 0, written[start - 1].properties.isWhitespace { start -= 1 }
-        }
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: written[..<start])
-        result.append(contentsOf: piece.text.unicodeScalars)
-        result.append(contentsOf: written[end...])
-        return String(result)
+        return WrittenMasks.splice(piece.text, into: written, replacing: start..<end,
+                                   joinsPrevious: piece.joinsPrevious, spacesNewWord: false)
     }
 }

@@ -34,18 +34,26 @@ public struct WrittenMasks: Sendable {
     /// ("feel<mask>") gets a space, as the model read it as a new word.
     public func replacing(_ index: Int, with piece: WordPiece) -> String {
         guard spans.indices.contains(index) else { return String(String.UnicodeScalarView(scalars)) }
-        var start = spans[index].lowerBound
-        if piece.joinsPrevious || Self.closesPhrase(piece.text) {
+        return Self.splice(piece.text, into: scalars, replacing: spans[index],
+                           joinsPrevious: piece.joinsPrevious || Self.closesPhrase(piece.text), spacesNewWord: true)
+    }
+
+    /// `scalars` with `range` replaced by `text`. Joining text also takes the whitespace before
+    /// `range`; with `spacesNewWord`, other text typed against a letter or digit gets a space.
+    static func splice(_ text: String, into scalars: [Unicode.Scalar], replacing range: Range<Int>,
+                       joinsPrevious: Bool, spacesNewWord: Bool) -> String {
+        var start = range.lowerBound
+        if joinsPrevious {
             while start > 0, scalars[start - 1].properties.isWhitespace { start -= 1 }
         }
         var result = String.UnicodeScalarView()
         result.append(contentsOf: scalars[..<start])
-        let joins = piece.joinsPrevious || Self.closesPhrase(piece.text)
-        if !joins, start > 0, scalars[start - 1].properties.isAlphabetic || scalars[start - 1].properties.numericType != nil {
+        if spacesNewWord, !joinsPrevious, start > 0,
+           scalars[start - 1].properties.isAlphabetic || scalars[start - 1].properties.numericType != nil {
             result.append(" ")
         }
-        result.append(contentsOf: piece.text.unicodeScalars)
-        result.append(contentsOf: scalars[spans[index].upperBound...])
+        result.append(contentsOf: text.unicodeScalars)
+        result.append(contentsOf: scalars[range.upperBound...])
         return String(result)
     }
 
