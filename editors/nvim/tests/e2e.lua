@@ -172,8 +172,8 @@ local function complete_after(label, client, text)
     return mode() == "i" and api.nvim_get_current_line() == line_end
   end)
   local record = { line = api.nvim_get_current_line(), cursor = api.nvim_win_get_cursor(0)[2] }
-  -- A reply marked incomplete means the request was overtaken (here by a debounced didChange
-  -- of the text just typed): ask again, as a client does.
+  -- A reply marked incomplete means the request was overtaken (a didChange of the text just
+  -- typed can arrive while it waits): ask again, as a client does.
   for _ = 1, 10 do
     record.raw = request(client, "textDocument/completion", position_params(client), api.nvim_get_current_buf())
     if not (type(record.raw) == "table" and record.raw.isIncomplete) then
