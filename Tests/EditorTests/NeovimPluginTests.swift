@@ -181,6 +181,14 @@ final class NeovimPluginTests: XCTestCase {
         XCTAssertEqual(record["line_after_dismiss"], "I have watched this <mask>", "<C-e> puts the mask back")
     }
 
+    /// The test's client answers the omnifunc's first request as overtaken (an empty list marked
+    /// incomplete); the omnifunc asks again and shows the server's candidates.
+    func testOmnifuncAsksAgainWhenItsReplyWasOvertaken() throws {
+        let record = try Self.session().record("completion")
+        XCTAssertEqual(record["omnifunc_requests"], 2, "one overtaken reply, then one answered")
+        try checkMenu(record)
+    }
+
     func testAcceptingACandidateReplacesTheMask() throws {
         let record = try Self.session().record("accepted")
         XCTAssertEqual(record["line"], "The [MASK] was long, but the acting was <mask>")

@@ -144,6 +144,35 @@ local function request(client, method, params, bufnr)
   return answer.result
 end
 
+-- A stand-in for `client` whose first completion request is answered, without the server, as
+-- an overtaken one (an empty list marked incomplete); everything else goes to `client`.
+local function overtaking_first_completion(client)
+  local proxy = setmetatable({ completion_requests = 0 }, { __index = client })
+  local function send(method, params, handler, bufnr)
+    if method == "textDocument/completion" then
+      proxy.completion_requests = proxy.completion_requests + 1
+      if proxy.completion_requests == 1 then
+        vim.schedule(function()
+          handler(nil, { isIncomplete = true, items = {} }, { method = method, bufnr = bufnr })
+        end)
+        return true, -1
+      end
+    end
+    if vim.fn.has("nvim-0.11") == 1 then
+      return client:request(method, params, handler, bufnr)
+    end
+    return client.request(method, params, handler, bufnr)
+  end
+  if vim.fn.has("nvim-0.11") == 1 then
+    proxy.request = function(_, ...)
+      return send(...)
+    end
+  else
+    proxy.request = send
+  end
+  return proxy
+end
+
 local function position_params(client)
   local cursor = api.nvim_win_get_cursor(0)
   local line = api.nvim_get_current_line()
@@ -243,8 +272,15 @@ local function run()
     init_options = client.config.init_options,
   }
 
-  step("completion right after <mask>, dismissed with <C-e>")
+  step("completion right after <mask>, dismissed with <C-e>; the omnifunc's first reply overtaken")
+  local client_of = mf.client
+  local proxy = overtaking_first_completion(client)
+  mf.client = function(b)
+    return client_of(b) and proxy
+  end
   complete_after("completion", client, "i# Review\r\rI have watched this <mask>")
+  mf.client = client_of
+  results.completion.omnifunc_requests = proxy.completion_requests
   press("<C-e>")
   wait_for("the menu to close", function()
     return vim.fn.pumvisible() == 0

@@ -284,23 +284,30 @@ function M.omnifunc(findstart, _)
     position = { line = row, character = M._char_col(line, col, encoding) },
     context = { triggerKind = 1 },
   }
-  client_request(client, "textDocument/completion", params, function(err, result)
-    if err or result == nil then
-      return
-    end
-    local mode = api.nvim_get_mode().mode
-    if (mode ~= "i" and mode ~= "ic") or api.nvim_get_current_win() ~= win then
-      return
-    end
-    local now = api.nvim_win_get_cursor(win)
-    if now[1] ~= cursor[1] or now[2] ~= cursor[2] then
-      return
-    end
-    local start, items = M._complete_items(result, api.nvim_get_current_line(), row, col, encoding)
-    if #items > 0 then
-      vim.fn.complete(start + 1, items)
-    end
-  end, bufnr)
+  -- A reply overtaken by typing (a didChange that reached the server while the request waited)
+  -- is an empty list marked incomplete: ask again, a few times, while the cursor stays put.
+  local function ask(tries_left)
+    client_request(client, "textDocument/completion", params, function(err, result)
+      if err or result == nil then
+        return
+      end
+      local mode = api.nvim_get_mode().mode
+      if (mode ~= "i" and mode ~= "ic") or api.nvim_get_current_win() ~= win then
+        return
+      end
+      local now = api.nvim_win_get_cursor(win)
+      if now[1] ~= cursor[1] or now[2] ~= cursor[2] then
+        return
+      end
+      local start, items = M._complete_items(result, api.nvim_get_current_line(), row, col, encoding)
+      if #items > 0 then
+        vim.fn.complete(start + 1, items)
+      elseif type(result) == "table" and result.isIncomplete and tries_left > 0 then
+        ask(tries_left - 1)
+      end
+    end, bufnr)
+  end
+  ask(3)
   -- Answered asynchronously with complete().
   return -2
 end
