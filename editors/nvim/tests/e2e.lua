@@ -125,16 +125,21 @@ local function buffer_text(bufnr)
   return text
 end
 
+-- Neovim 0.11 made client.request a method.
+local has_011 = vim.fn.has("nvim-0.11") == 1
+local function client_request(client, method, params, handler, bufnr)
+  if has_011 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
 local function request(client, method, params, bufnr)
   local answer = nil
   local handler = function(err, result)
     answer = { err = err, result = result }
   end
-  if vim.fn.has("nvim-0.11") == 1 then
-    client:request(method, params, handler, bufnr)
-  else
-    client.request(method, params, handler, bufnr)
-  end
+  client_request(client, method, params, handler, bufnr)
   wait_for(method .. " answer", function()
     return answer
   end)
@@ -158,12 +163,9 @@ local function overtaking_first_completion(client)
         return true, -1
       end
     end
-    if vim.fn.has("nvim-0.11") == 1 then
-      return client:request(method, params, handler, bufnr)
-    end
-    return client.request(method, params, handler, bufnr)
+    return client_request(client, method, params, handler, bufnr)
   end
-  if vim.fn.has("nvim-0.11") == 1 then
+  if has_011 then
     proxy.request = function(_, ...)
       return send(...)
     end
