@@ -125,13 +125,11 @@ local function buffer_text(bufnr)
   return text
 end
 
--- Neovim 0.11 made client.request a method.
+-- Neovim 0.11 made client.request a method; the plugin's helper covers both (the plugin is on
+-- 'runtimepath' by the time a request is sent).
 local has_011 = vim.fn.has("nvim-0.11") == 1
-local function client_request(client, method, params, handler, bufnr)
-  if has_011 then
-    return client:request(method, params, handler, bufnr)
-  end
-  return client.request(method, params, handler, bufnr)
+local function client_request(...)
+  return require("maskfill")._client_request(...)
 end
 
 local function request(client, method, params, bufnr)

@@ -64,6 +64,7 @@ local function client_request(client, method, params, handler, bufnr)
   end
   return client.request(method, params, handler, bufnr)
 end
+M._client_request = client_request
 
 local function client_notify(client, method, params)
   if has_011 then
