@@ -333,6 +333,8 @@ def main():
     ap.add_argument("--seq-len", type=int, default=128)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--warmup", type=int, default=200, help="linear warm-up steps")
+    ap.add_argument("--rewarm", type=int, default=0,
+                    help="linear warm-up steps after a resume (to extend a run that already decayed)")
     ap.add_argument("--decay-frac", type=float, default=0.15, help="final linear decay to 0 over this fraction of the budget")
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--dropout", type=float, default=0.0, help="0 for < 1 epoch; 0.1 for many epochs (GPU)")
@@ -418,6 +420,7 @@ def main():
         t0 = time.time()
         init_head(model, data, unigram, args.head_init, args.seed, fit_steps=args.head_fit_steps)
         log(f"head init '{args.head_init}' in {time.time()-t0:.0f}s")
+    resume_step = state["step"]
     model.to(dev)
 
     head_params = [p for n, p in model.named_parameters() if n.startswith("cls.")]
@@ -449,8 +452,14 @@ def main():
             return state["step"] / args.steps
         return state["elapsed_s"] / (args.minutes * 60.0)
 
+    # an extended budget moves the decay start later: take a new pre-decay checkpoint there
+    if progress() < 1.0 - args.decay_frac:
+        state["predecay_saved"] = False
+
     def lr_mult():
         m = min(1.0, (state["step"] + 1) / max(1, args.warmup))
+        if args.rewarm:
+            m *= min(1.0, (state["step"] - resume_step + 1) / args.rewarm)
         f = progress()
         if f >= 1.0 - args.decay_frac:
             m *= max(0.0, (1.0 - f) / args.decay_frac)
