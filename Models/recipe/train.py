@@ -334,7 +334,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--warmup", type=int, default=200, help="linear warm-up steps")
     ap.add_argument("--rewarm", type=int, default=0,
-                    help="linear warm-up steps after a resume (to extend a run that already decayed)")
+                    help="linear warm-up steps counted from the step this process starts at (to extend a run that already decayed)")
     ap.add_argument("--decay-frac", type=float, default=0.15, help="final linear decay to 0 over this fraction of the budget")
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--dropout", type=float, default=0.0, help="0 for < 1 epoch; 0.1 for many epochs (GPU)")
