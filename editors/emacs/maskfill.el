@@ -5,7 +5,7 @@
 ;;
 ;; In your init file (use the path of your MaskFill clone):
 ;;
-;;   (setq maskfill-model-path "~/models/maskfill-mini")  ; or leave nil for the default model
+;;   ;; (setq maskfill-model-path "~/models/roberta-base")  ; optional: another model than the default
 ;;   (load "~/src/maskfill/editors/emacs/maskfill.el")
 ;;
 ;; Then open a .txt or .md file: eglot starts the server.  After a mask, C-M-i

@@ -1,6 +1,6 @@
 -- MaskFill for Neovim: starts `maskfill lsp` for text and markdown buffers.
 --
---   require("maskfill").setup({ model_path = "~/models/maskfill-mini" })
+--   require("maskfill").setup({})  -- or { model_path = "~/models/roberta-base" } for another model
 --
 -- Works on Neovim 0.7 (vim.lsp.start_client + vim.lsp.buf_attach_client) and on current
 -- releases (vim.lsp.start). See :help maskfill.
