@@ -11,13 +11,14 @@ with the shipped model) and at most 8 files of <= 16 MiB each come back. The fp3
                             per row, named as `maskfill quantize` names them (~22 MiB). By default the run starts from the shipped int8
                             model, Models/maskfill-mini, which travels with the tree anyway (a
                             warm start only: the rounding is far below what training changes)
-                     data/  a prefix of tokens.u16, xz-compressed, + eval.jsonl, meta.json,
+                     data/  a prefix of tokens.u16 (or a slice from --start, wrapping round),
+                            xz-compressed, + eval.jsonl, meta.json,
                             unigram.npy, sized so tree + bundle stay under the cap
   ship    (there)  hf-latest of the run -> $OUT: model.fp16.safetensors.partN (<= 15 MiB each),
                    config.json, training_state.json, metrics.jsonl
   unpack  (here)   the fetched files -> a normal fp32 Hugging Face BertForMaskedLM folder
 
-  python3 Models/recipe/gpu.py pack [--init /work/train-out/hf-latest]   # default: start from Models/maskfill-mini
+  python3 Models/recipe/gpu.py pack [--init /work/train-out/hf-latest] [--start TOKENS]   # default: start from Models/maskfill-mini
   python3 Models/recipe/gpu.py ship /tmp/mf "$OUT"                   # inside gpu_run.sh
   python3 Models/recipe/gpu.py unpack FILES_AT /work/train-out/hf-gpu
 """
@@ -95,6 +96,7 @@ def pack_data(args, out):
         raise SystemExit(f"gpu.py pack: {budget / 2**20:.1f} MiB left for training data under --max-mib "
                          f"{args.max_mib:.1f} (the repo's tracked files travel too); pack without --init to "
                          "start from the shipped model, or lower what travels")
+    arr = rotate_to(arr, args.start)
     n = min(len(arr), int(budget / 2 / 0.56))
     while True:
         blob = lzma.compress(arr[:n].tobytes(), preset=6)
@@ -106,11 +108,25 @@ def pack_data(args, out):
     np.save(os.path.join(out, "data", "unigram.npy"),
             np.bincount(arr[:n] & 0x7FFF, minlength=30522).astype(np.float32))
     meta = json.load(open(os.path.join(out, "data", "meta.json")))
-    meta.update({"tokens": int(n), "gpu_bundle_prefix_of": os.path.abspath(args.data),
-                 "tokens_sha256": meta.get("tokens_sha256") + f"/prefix:{n}"})
+    meta.update({"tokens": int(n), "gpu_bundle_of": os.path.abspath(args.data), "gpu_bundle_start": int(args.start),
+                 "tokens_sha256": meta.get("tokens_sha256") + (f"/from:{args.start}" if args.start else "") + f"/prefix:{n}"})
     json.dump(meta, open(os.path.join(out, "data", "meta.json"), "w"), indent=1)
     print(json.dumps({"out": out, "init": args.init or "Models/maskfill-mini (in the tree)", "tokens": int(n), "xz_mib": round(len(blob) / 2**20, 1),
                       "total_mib": round(dir_size(out) / 2**20, 1)}))
+
+
+def rotate_to(arr, start):
+    """The array read from the first sentence start at or after token `start`, wrapping round to
+    its beginning (one [SEP] between, as between any two blocks): a later GPU session can pack the
+    tokens an earlier one did not carry, since the bundle only holds part of the array."""
+    if not start:
+        return arr
+    flags = np.flatnonzero(arr[start:] & 0x8000)
+    if len(flags) == 0:
+        raise SystemExit(f"gpu.py pack: no sentence starts after token {start:,} (the array has {len(arr):,})")
+    s = start + int(flags[0])
+    sep = np.array([] if arr[-1] & 0x7FFF == 102 else [102], dtype=np.uint16)  # the array ends with one
+    return np.concatenate([arr[s:], sep, arr[:s]])
 
 
 def ship(args):
@@ -168,6 +184,8 @@ def main():
                                                 "(default: none packed; the run starts from Models/maskfill-mini)")
     p.add_argument("--data", default="/work/train-out/data")
     p.add_argument("--out", default=os.path.join(HERE, "gpu"))
+    p.add_argument("--start", type=int, default=0,
+                   help="take the tokens from here on, wrapping round (e.g. 20592945 after a session that packed the first 20.6M)")
     p.add_argument("--max-mib", type=float, default=None,
                    help="whole bundle (default: 63 MiB less the repo's tracked files, which also travel, less 1)")
     p = sub.add_parser("ship")
