@@ -8,15 +8,15 @@
 set -euo pipefail
 REPO=${1:-$(cd "$(dirname "$0")/../../.." && pwd)}
 H=$(mktemp -d)
+S=mfcap
+trap 'tmux kill-session -t $S 2>/dev/null || true; rm -rf "$H"' EXIT
 mkdir -p "$H/src" "$H/.local/bin" "$H/.local/share/maskfill" "$H/.config/nvim"
 git clone -q "$REPO" "$H/src/maskfill"
 cp "$REPO/.build/release/maskfill" "$H/.local/bin/"
 cp -r "$H/src/maskfill/Models/maskfill-mini" "$H/.local/share/maskfill/"
 # the init.lua from the README, verbatim
 awk '/^### Neovim/{f=1} f&&/^```lua/{g=1;next} g&&/^```/{exit} g' "$REPO/README.md" > "$H/.config/nvim/init.lua"
-cat "$H/.config/nvim/init.lua" >&2
 mkdir -p "$H/work"
-S=mfcap
 tmux kill-session -t $S 2>/dev/null || true
 tmux new-session -d -s $S -x 80 -y 14 -c "$H/work" "env -i HOME=$H PATH=$H/.local/bin:/usr/bin:/bin TERM=xterm-256color nvim review.md"
 sleep 2
@@ -30,5 +30,3 @@ sleep 1
 tmux send-keys -t $S K
 sleep 3
 echo "=== capture 2"; tmux capture-pane -p -t $S
-tmux kill-session -t $S
-rm -rf "$H"
