@@ -8,6 +8,12 @@ python3 -c 'import torch, transformers, tokenizers, safetensors; print("torch", 
 # gpu.py pack --init DIR packs a starting point; without it, start from the shipped model
 INIT=Models/recipe/gpu/init
 [ -d "$INIT" ] || INIT=Models/maskfill-mini
+# GROW_FFN=3072: widen the starting point's feed-forward layers first (grow.py; done here, not
+# packed, because the wider model would not fit in what travels)
+if [ -n "${GROW_FFN:-}" ]; then
+  python3 Models/recipe/grow.py "$INIT" /tmp/mf-init-grown --ffn "$GROW_FFN"
+  INIT=/tmp/mf-init-grown
+fi
 python3 Models/recipe/train.py --device cuda --threads 8 \
   --init "$INIT" --data Models/recipe/gpu/data --out /tmp/mf \
   --minutes "${MINUTES:-7.5}" --batch 256 --lr 4e-4 --head-lr 2e-3 --warmup 300 \
