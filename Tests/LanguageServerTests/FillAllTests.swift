@@ -60,7 +60,7 @@ final class FillAllTests: XCTestCase {
 
         // The first choice sees both masks; the second sees the first one filled.
         let pipeline = try LSPFixtures.pipeline()
-        let firstCandidates = try pipeline.fill("The [MASK] sat on the [MASK].", topK: 3 + MaskPredictor.extraCandidates)[0]
+        let firstCandidates = try pipeline.fill("The [MASK] sat on the [MASK].", topK: Suggestion.deepestRanking)[0]
         let first = try XCTUnwrap(Suggestion.ranked(firstCandidates, pipeline: pipeline).first)
         XCTAssertEqual(edits[0]["newText"]?.stringValue, first.text)
         let afterFirst = try Self.apply([edits[0]], to: "The <mask> sat on the <mask>.")

@@ -31,7 +31,7 @@ enum LSPFixtures {
     /// spelling), computed in process the way the server does.
     static func expectedSuggestions(_ windowText: String, topK: Int = 5) throws -> [Suggestion] {
         let pipeline = try pipeline()
-        let candidates = try pipeline.fill(windowText, topK: max(topK, 3) + MaskPredictor.extraCandidates)
+        let candidates = try pipeline.fill(windowText, topK: Suggestion.deepestRanking)
         return Array(Suggestion.ranked(candidates[0], pipeline: pipeline).prefix(topK))
     }
 }

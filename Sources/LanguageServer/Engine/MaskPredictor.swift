@@ -34,11 +34,8 @@ struct MaskPredictor: Sendable {
         // The window spells every mask as the model's mask token.
         let sentenceStarts = CasedForms.sentenceStarts(in: window.text, maskSpellings: [model.pipeline.maskToken])
         let perMask = logits.enumerated().map { index, row in
-            let probabilities = Softmax.probabilities(row)
-            // A few extra make up for the special tokens and repeats `ranked` leaves out.
-            let ranked = TopK.select(probabilities, k: candidates + Self.extraCandidates).map { (id: $0, score: probabilities[$0]) }
             let startsSentence = index < sentenceStarts.count && sentenceStarts[index]
-            return Array(Suggestion.ranked(ranked, pipeline: model.pipeline, startsSentence: startsSentence).prefix(candidates))
+            return Suggestion.best(candidates, of: Softmax.probabilities(row), pipeline: model.pipeline, startsSentence: startsSentence)
         }
         guard perMask.indices.contains(window.targetIndex) else {
             throw FillMaskError("the model answered for \(perMask.count) masks in a window of \(window.maskRanges.count)")
@@ -46,6 +43,4 @@ struct MaskPredictor: Sendable {
         cache.store(perMask, for: key(window))
         return perMask[window.targetIndex]
     }
-
-    static let extraCandidates = 3
 }

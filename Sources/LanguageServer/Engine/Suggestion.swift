@@ -35,6 +35,22 @@ struct Suggestion: Sendable, Equatable {
         return suggestions
     }
 
+    /// The `count` best suggestions from a mask's probabilities over the vocabulary. `ranked`
+    /// leaves out punctuation, special tokens and repeats, which can be most of a model's first
+    /// guesses (after "He said: ", or at the end of a line): rank deeper until enough are left.
+    static func best(_ count: Int, of probabilities: [Float], pipeline: FillMaskPipeline, startsSentence: Bool = false) -> [Suggestion] {
+        var suggestions: [Suggestion] = []
+        for depth in [count + 3, 64, deepestRanking] {
+            let ranked = TopK.select(probabilities, k: depth).map { (id: $0, score: probabilities[$0]) }
+            suggestions = Self.ranked(ranked, pipeline: pipeline, startsSentence: startsSentence)
+            if suggestions.count >= count || depth >= probabilities.count { break }
+        }
+        return Array(suggestions.prefix(count))
+    }
+
+    /// How deep `best` ranks at most: words further down have no useful probability.
+    static let deepestRanking = 1024
+
     private static func isUnusedSlot(_ token: String) -> Bool {
         token.hasPrefix("[unused") && token.hasSuffix("]")
     }
