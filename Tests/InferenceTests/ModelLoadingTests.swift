@@ -33,6 +33,17 @@ final class ModelLoadingTests: XCTestCase {
         XCTAssertThrowsError(try ModelConfig(json: ["model_type": "bert", "hidden_size": 32])) { error in
             XCTAssertTrue("\(error)".contains("num_hidden_layers"), "\(error)")
         }
+        // RoBERTa positions start after the padding id: one outside the vocabulary would read
+        // outside the position table, so it is refused when the config is read.
+        for padding: Int64 in [-5, -100_000_000, 50_265] {
+            let config: JSONValue = [
+                "model_type": "roberta", "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4,
+                "intermediate_size": 64, "max_position_embeddings": 130, "vocab_size": 50_265, "pad_token_id": .int(padding),
+            ]
+            XCTAssertThrowsError(try ModelConfig(json: config)) { error in
+                XCTAssertTrue("\(error)".contains("pad_token_id \(padding) is not a token id"), "\(error)")
+            }
+        }
     }
 
     func testMissingTensorsAreNamed() throws {

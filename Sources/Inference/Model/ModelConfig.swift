@@ -88,6 +88,10 @@ public struct ModelConfig: Sendable, Equatable {
         guard hiddenSize % headCount == 0 else {
             throw ModelError("config.json: hidden_size \(hiddenSize) is not a multiple of num_attention_heads \(headCount)")
         }
+        // RoBERTa's positions start after the padding id: a negative one would read before the table.
+        guard (0..<vocabularySize).contains(padTokenID) else {
+            throw ModelError("config.json: pad_token_id \(padTokenID) is not a token id (vocab_size \(vocabularySize))")
+        }
         guard maxTokens > 0 else { throw ModelError("config.json: max_position_embeddings \(maxPositions) leaves no room for tokens") }
         quantization = try json["quantization_config"].map { value throws(ModelError) in try QuantizationInfo(json: value) }
     }
