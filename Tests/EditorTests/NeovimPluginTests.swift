@@ -259,6 +259,11 @@ final class NeovimPluginTests: XCTestCase {
         XCTAssertTrue(notes.contains("maskfill: filled 3 of 3 masks"), "\(notes)")
         XCTAssertEqual(fill["modified"], true)
         XCTAssertEqual(fill["after_undo"]?.stringValue, before, "one undo takes the whole fill back")
+        // Versioned, for the version Neovim last reported: Neovim skips such an edit once the
+        // buffer has changed again, so a fill never lands on text the server did not read.
+        let version = try XCTUnwrap(fill["edit_version"]?.intValue, "the edit has no version: \(fill)")
+        XCTAssertEqual(version, fill["buffer_version"]?.intValue)
+        XCTAssertGreaterThan(version, 0)
         let second = fill["second_notifications"]?.arrayValue?.compactMap { $0["message"]?.stringValue } ?? []
         XCTAssertEqual(second, ["maskfill: no masks in this buffer"])
     }

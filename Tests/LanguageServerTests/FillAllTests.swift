@@ -6,25 +6,8 @@ import XCTest
 /// `maskfill.fillAll`: one versioned applyEdit, choices conditioned left to right, progress,
 /// and no stale edits.
 final class FillAllTests: XCTestCase {
-    /// Records the server's applyEdit requests and answers them with `answer`.
-    final class EditRecorder: Sendable {
-        let edits = Mutex<[JSONValue]>([])
-        let requests = Mutex<[String]>([])
-    }
-
     func session(capabilities: JSONValue = InProcessSession.defaultCapabilities, answer: JSONValue = ["applied": true]) throws -> (InProcessSession, EditRecorder) {
-        let session = InProcessSession()
-        let recorder = EditRecorder()
-        session.client.serverRequestHandler.withLock {
-            $0 = { method, params in
-                recorder.requests.withLock { $0.append(method) }
-                guard method == "workspace/applyEdit" else { return .null }
-                recorder.edits.withLock { $0.append(params) }
-                return answer
-            }
-        }
-        try session.initialize(capabilities: capabilities)
-        return (session, recorder)
+        try InProcessSession.recordingEdits(capabilities: capabilities, answer: answer)
     }
 
     func fillAll(_ session: InProcessSession, token: JSONValue? = nil) -> RequestID {

@@ -1,6 +1,7 @@
 import Dispatch
 import JSON
 @testable import LanguageServer
+import Synchronization
 import XCTest
 
 /// A server in this process with a test's view of it: LSP requests as one-liners, and a way to
@@ -80,5 +81,30 @@ final class InProcessSession {
 
     func showMessage(containing text: String, timeout: Duration = .seconds(20)) -> JSONValue? {
         message(timeout: timeout) { $0["method"]?.stringValue == "window/showMessage" && ($0["params"]?["message"]?.stringValue?.contains(text) ?? false) }
+    }
+}
+
+/// The server's applyEdit requests as a session's client received them.
+final class EditRecorder: Sendable {
+    let edits = Mutex<[JSONValue]>([])
+    let requests = Mutex<[String]>([])
+}
+
+extension InProcessSession {
+    /// An initialized session whose client records every request from the server and answers
+    /// `workspace/applyEdit` with `answer`.
+    static func recordingEdits(capabilities: JSONValue = defaultCapabilities, answer: JSONValue = ["applied": true]) throws -> (InProcessSession, EditRecorder) {
+        let session = InProcessSession()
+        let recorder = EditRecorder()
+        session.client.serverRequestHandler.withLock {
+            $0 = { method, params in
+                recorder.requests.withLock { $0.append(method) }
+                guard method == "workspace/applyEdit" else { return .null }
+                recorder.edits.withLock { $0.append(params) }
+                return answer
+            }
+        }
+        try session.initialize(capabilities: capabilities)
+        return (session, recorder)
     }
 }

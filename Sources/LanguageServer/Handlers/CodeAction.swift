@@ -2,8 +2,9 @@ import JSON
 
 extension LanguageServer {
     /// `textDocument/codeAction` on a mask: "Replace with «word» (NN%)" for its top three
-    /// candidates (versioned edits, so an editor will not apply them to changed text), and
-    /// "Fill every mask". Nothing away from masks: editors ask on every cursor move.
+    /// candidates (versioned edits where the client takes them, so it will not apply them to
+    /// changed text), and "Fill every mask". Nothing away from masks: editors ask on every
+    /// cursor move.
     func codeAction(_ params: JSONValue, reply: PendingReply) throws(ResponseError) {
         let uri = try Params.uri(params)
         let range = try Params.range(params)

@@ -14,6 +14,14 @@ extension LanguageServer {
             throw .invalidParams("\(command) takes the document URI as its argument")
         }
         guard documents.document(uri) != nil else { throw .invalidParams("\(uri) is not open") }
+        switch documents.doubt(of: uri) {
+        case .lostChange:
+            throw .requestFailed("MaskFill missed a change to \(uri), so its text may not be the editor's: reopen the document, then fill again")
+        case .editInFlight:
+            throw .contentModified("the edit MaskFill sent last has not reached it yet: fill again once it has")
+        case nil:
+            break
+        }
         guard let snapshot = snapshot(of: uri), !snapshot.layout.masks.isEmpty else {
             reply.succeed(FillAllResult.nothingToFill)
             return

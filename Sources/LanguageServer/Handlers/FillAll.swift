@@ -54,10 +54,16 @@ extension LanguageServer {
         }
         progress?.report(message: "Applying \(filled) edits", percentage: 100)
         let edit = WorkspaceEdits.make(planner.edits, in: snapshot.document, encoding: encoding, versioned: client.documentChanges)
+        // Until the editor has the edit, the text here lacks it: no second edit may be computed
+        // from it (an editor without versioned edits would apply both).
+        let uri = snapshot.uri
+        let inFlight = documents.markEditSent(uri)
+        engine.staleness.noteRevision(inFlight, of: uri)
         outgoing.send("workspace/applyEdit", params: ["label": "Fill every mask", "edit": edit]) { result in
+            let applied = (try? result.get())?["applied"]?.boolValue ?? false
+            if let inFlight { self.documents.editAnswered(uri, revision: inFlight, applied: applied) }
             switch result {
             case .success(let value):
-                let applied = value["applied"]?.boolValue ?? false
                 progress?.end(message: applied ? "Filled \(filled) of \(total) masks" : "The editor did not apply the edits")
                 var answer = JSONObject()
                 answer["applied"] = .bool(applied)

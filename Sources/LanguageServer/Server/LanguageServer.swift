@@ -68,6 +68,7 @@ final class LanguageServer: @unchecked Sendable {
         case .malformed(let problem):
             log.warning("malformed message header: \(problem)")
             transport.send(OutgoingMessage.error(id: nil, .parseError("malformed message header: \(problem)")))
+            loseTrack(of: documents.openURIs, because: "a message from the editor had a malformed header")
         case .message(let body):
             switch IncomingMessage.decode(body) {
             case .success(let message):
@@ -75,6 +76,10 @@ final class LanguageServer: @unchecked Sendable {
             case .failure(let failure):
                 log.warning("bad message: \(failure.error.message)")
                 if failure.answer { transport.send(OutgoingMessage.error(id: failure.id, failure.error)) }
+                // It may have been a change, which the documents here would then lack.
+                if body.containsBytes(of: "textDocument/didChange") {
+                    loseTrack(of: documents.openURIs, because: "a change from the editor could not be read (\(failure.error.message))")
+                }
             }
         }
     }
@@ -165,10 +170,25 @@ final class LanguageServer: @unchecked Sendable {
         return MaskSpellings(spellings)
     }
 
-    /// The document with its masks, if it is open and in a language with masks.
+    /// The document with its masks, if it is open, in a language with masks, and its text here
+    /// is known to be the editor's (see `DocumentStore.Doubt`).
     func snapshot(of uri: String) -> DocumentSnapshot? {
-        guard let document = documents.document(uri), document.language.hasMasks else { return nil }
+        guard let document = documents.document(uri), document.language.hasMasks, documents.doubt(of: uri) == nil else { return nil }
         return documents.snapshot(of: uri, spellings: maskSpellings)
+    }
+
+    /// Changes to these documents may have been lost: nothing is offered or edited there until
+    /// the editor sends their whole text again (reopening them does).
+    func loseTrack(of uris: [String], because reason: String) {
+        var lost: [String] = []
+        for uri in uris {
+            guard let revision = documents.markChangeLost(uri) else { continue }
+            engine.staleness.noteRevision(revision, of: uri)
+            lost.append(uri)
+        }
+        guard !lost.isEmpty else { return }
+        let names = lost.sorted().map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ")
+        log.show(.warning, "maskfill: \(reason); MaskFill's copy of \(names) may differ from the editor's, so it offers nothing there until the document is reopened")
     }
 
     func predictor() -> MaskPredictor? {

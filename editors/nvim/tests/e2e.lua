@@ -352,6 +352,15 @@ local function run()
   results.notifications = {}
   local tick = api.nvim_buf_get_changedtick(bufnr)
   results.fill = { before = buffer_text(bufnr) }
+  -- The edit the server sends, as the client receives it: versioned, since the plugin says
+  -- Neovim applies versioned edits.
+  local apply_edit = vim.lsp.handlers["workspace/applyEdit"]
+  vim.lsp.handlers["workspace/applyEdit"] = function(err, params, ctx, config)
+    local change = params and params.edit and params.edit.documentChanges and params.edit.documentChanges[1]
+    results.fill.edit_version = change and change.textDocument.version or vim.NIL
+    results.fill.buffer_version = vim.lsp.util.buf_versions[bufnr]
+    return apply_edit(err, params, ctx, config)
+  end
   vim.cmd("MaskFillAll")
   wait_for("the fill-all notification", function()
     for _, note in ipairs(results.notifications) do
@@ -363,6 +372,7 @@ local function run()
   wait_for("the buffer to change", function()
     return api.nvim_buf_get_changedtick(bufnr) ~= tick
   end)
+  vim.lsp.handlers["workspace/applyEdit"] = apply_edit
   results.fill.after = buffer_text(bufnr)
   results.fill.notifications = vim.deepcopy(results.notifications)
   results.fill.modified = vim.bo[bufnr].modified

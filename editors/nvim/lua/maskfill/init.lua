@@ -349,6 +349,19 @@ local function on_attach(client, bufnr)
   end
 end
 
+-- Neovim applies versioned edits (workspaceEdit.documentChanges) and skips one made for an
+-- older text than the buffer's, but 0.7 does not say so: without it the server must send edits
+-- with no version, which an editor applies to whatever the text has become.
+local function client_capabilities(user)
+  local capabilities = vim.tbl_deep_extend("force", vim.lsp.protocol.make_client_capabilities(), user or {})
+  capabilities.workspace = capabilities.workspace or {}
+  capabilities.workspace.workspaceEdit = capabilities.workspace.workspaceEdit or {}
+  if capabilities.workspace.workspaceEdit.documentChanges == nil then
+    capabilities.workspace.workspaceEdit.documentChanges = true
+  end
+  return capabilities
+end
+
 local function client_config(bufnr, cmd)
   local config = M.config
   local settings = M.settings(config)
@@ -363,7 +376,7 @@ local function client_config(bufnr, cmd)
     root_dir = root,
     init_options = settings,
     settings = settings,
-    capabilities = config.capabilities,
+    capabilities = client_capabilities(config.capabilities),
     on_attach = on_attach,
     on_exit = function(code, signal)
       client_id = nil

@@ -1,0 +1,125 @@
+import JSON
+@testable import LanguageServer
+import Synchronization
+import XCTest
+
+/// The server never edits text it has not seen: after a change it could not apply, and while
+/// an edit it sent is not yet in the document, it offers and edits nothing there.
+final class DocumentDoubtTests: XCTestCase {
+    private let uri = "file:///doc.md"
+
+    private func fillAll(_ session: InProcessSession) throws -> JSONValue {
+        try session.call("workspace/executeCommand", ["command": "maskfill.fillAll", "arguments": [.string(uri)]])
+    }
+
+    private func completionCount(_ session: InProcessSession, _ line: Int, _ character: Int) throws -> Int {
+        try session.result("textDocument/completion", session.textPosition(line, character))["items"]?.arrayValue?.count ?? 0
+    }
+
+    private func change(_ session: InProcessSession, version: Int, _ contentChanges: JSONValue) {
+        session.client.notify("textDocument/didChange", ["textDocument": ["uri": .string(uri), "version": .int(Int64(version))], "contentChanges": contentChanges])
+    }
+
+    /// An editor without versioned edits (Neovim 0.7) answers applyEdit before it reports the
+    /// change: a second fill-all meanwhile would be computed from the old text and applied twice.
+    func testASecondFillAllWaitsUntilTheFirstEditIsInTheDocument() throws {
+        let (session, recorder) = try InProcessSession.recordingEdits(capabilities: [:])
+        session.open("One <mask>.")
+        XCTAssertEqual(try fillAll(session)["result"]?["applied"], true)
+        let second = try fillAll(session)
+        XCTAssertEqual(second["error"]?["code"]?.intValue, ErrorCode.contentModified, "\(second)")
+        XCTAssertEqual(try completionCount(session, 0, 10), 0, "nothing offered from the old text either")
+        XCTAssertEqual(recorder.edits.withLock { $0 }.count, 1)
+
+        // The editor reports the edit: the document is the editor's again.
+        let edits = try XCTUnwrap(recorder.edits.withLock { $0 }.first?["edit"]?["changes"]?[uri]?.arrayValue)
+        let filled = try FillAllTests.apply(edits, to: "One <mask>.")
+        session.replaceText(filled + " Two <mask>.")
+        XCTAssertEqual(try fillAll(session)["result"]?["filled"], 1)
+        XCTAssertEqual(recorder.edits.withLock { $0 }.count, 2)
+    }
+
+    /// A client that reports the change before answering (VS Code) is in sync once it answers.
+    func testChangeBeforeTheAnswerEndsTheWaitAtTheAnswer() throws {
+        let session = InProcessSession()
+        let (client, answered) = (session.client, Flag())
+        client.serverRequestHandler.withLock {
+            $0 = { method, params in
+                guard method == "workspace/applyEdit" else { return .null }
+                // Report the change first, as VS Code does, then answer. Edits refer to the text
+                // before all of them; changes apply in turn: last edit first.
+                let edits = params["edit"]?["documentChanges"]?.arrayValue?.first?["edits"]?.arrayValue ?? []
+                let changes = edits.reversed().map { edit -> JSONValue in ["range": edit["range"] ?? .null, "text": edit["newText"] ?? ""] }
+                client.notify("textDocument/didChange", ["textDocument": ["uri": "file:///doc.md", "version": .int(2)], "contentChanges": .array(changes)])
+                answered.value.withLock { $0 = true }
+                return ["applied": true]
+            }
+        }
+        try session.initialize()
+        session.open("One <mask>. Two <mask>.")
+        XCTAssertEqual(try fillAll(session)["result"]?["filled"], 2)
+        XCTAssertTrue(answered.value.withLock { $0 })
+        session.replaceText("Three <mask>.")
+        XCTAssertEqual(try fillAll(session)["result"]?["filled"], 1)
+    }
+
+    func testARefusedEditEndsTheWaitAtOnce() throws {
+        let (session, recorder) = try InProcessSession.recordingEdits(capabilities: [:], answer: ["applied": false])
+        session.open("One <mask>.")
+        XCTAssertEqual(try fillAll(session)["result"]?["filled"], 1)
+        XCTAssertEqual(try fillAll(session)["result"]?["filled"], 1)
+        XCTAssertEqual(recorder.edits.withLock { $0 }.count, 2)
+        XCTAssertGreaterThan(try completionCount(session, 0, 10), 0)
+    }
+
+    /// A change that cannot be applied leaves the text here unlike the editor's: later
+    /// incremental changes cannot mend it, only a whole text can.
+    func testAChangeThatCannotBeAppliedStopsOffersUntilTheWholeTextComes() throws {
+        let (session, recorder) = try InProcessSession.recordingEdits()
+        session.open("One <mask>.")
+        XCTAssertGreaterThan(try completionCount(session, 0, 10), 0)
+        change(session, version: 2, [["range": 5, "text": "x"]])
+        XCTAssertNotNil(session.showMessage(containing: "until the document is reopened"))
+        change(session, version: 3, [["range": ["start": session.position(0, 0), "end": session.position(0, 0)], "text": "A "]])
+        XCTAssertEqual(try completionCount(session, 0, 12), 0)
+        let refused = try fillAll(session)
+        XCTAssertEqual(refused["error"]?["code"]?.intValue, ErrorCode.requestFailed)
+        XCTAssertTrue(refused["error"]?["message"]?.stringValue?.contains("reopen the document") ?? false, "\(refused)")
+        XCTAssertEqual(recorder.edits.withLock { $0 }.count, 0)
+
+        change(session, version: 4, [["text": "One <mask>."]])
+        XCTAssertGreaterThan(try completionCount(session, 0, 10), 0)
+        XCTAssertEqual(try fillAll(session)["result"]?["filled"], 1)
+    }
+
+    /// A message that is not valid JSON but names didChange may have carried a change to any
+    /// open document; reopening one brings it back.
+    func testAnUnreadableChangePutsEveryOpenDocumentInDoubt() throws {
+        let (session, _) = try InProcessSession.recordingEdits()
+        session.open("One <mask>.")
+        session.open("Two <mask>.", uri: "file:///other.md")
+        let message = #"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///doc.md","version":2},"contentChanges":[{"text":"bad "#
+        let bytes: [UInt8] = Array(message.utf8) + [0xFF] + Array(#""}]}}"#.utf8)
+        session.client.server.receive(MessageFramer.Event.message(bytes))
+        XCTAssertNotNil(session.showMessage(containing: "doc.md, other.md may differ"))
+        XCTAssertEqual(try completionCount(session, 0, 10), 0)
+        XCTAssertEqual(try session.result("textDocument/completion", session.textPosition(0, 10, uri: "file:///other.md"))["items"]?.arrayValue?.count ?? 0, 0)
+
+        session.open("Two <mask>.", uri: "file:///other.md")
+        XCTAssertGreaterThan(try session.result("textDocument/completion", session.textPosition(0, 10, uri: "file:///other.md"))["items"]?.arrayValue?.count ?? 0, 0)
+        XCTAssertEqual(try completionCount(session, 0, 10), 0, "the other document is still in doubt")
+    }
+
+    /// Other unreadable messages leave the documents alone.
+    func testAnUnreadableMessageOfAnotherKindChangesNothing() throws {
+        let (session, _) = try InProcessSession.recordingEdits()
+        session.open("One <mask>.")
+        let bytes: [UInt8] = Array(#"{"jsonrpc":"2.0","method":"$/setTrace","params":{"value":"#.utf8) + [0xFF]
+        session.client.server.receive(MessageFramer.Event.message(bytes))
+        XCTAssertGreaterThan(try completionCount(session, 0, 10), 0)
+    }
+}
+
+private final class Flag: Sendable {
+    let value = Mutex(false)
+}
