@@ -14,6 +14,25 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertNil(ConfigurationParser.section(from: ["maskfill": .null]))
     }
 
+    func testASectionThatIsNotAnObjectIsReported() {
+        for bad: JSONValue in ["oops", [1, 2], 3] {
+            let problem = ConfigurationParser.sectionProblem(in: ["maskfill": bad])
+            XCTAssertTrue(problem?.contains("maskfill settings must be an object") ?? false, "\(bad.serialized()): \(problem ?? "nil")")
+        }
+        for fine: JSONValue in [["maskfill": ["topK": 3]], ["maskfill": .null], ["topK": 3], .null] {
+            XCTAssertNil(ConfigurationParser.sectionProblem(in: fine), fine.serialized())
+        }
+    }
+
+    func testAKeyThatDiffersFromASettingOnlyInCaseIsReported() {
+        let (configuration, problems) = ConfigurationParser.apply(object(["topk": 3, "ModelPath": "/m", "path": "/bin/maskfill", "trace": "off"]), to: ServerConfiguration())
+        XCTAssertEqual(configuration, ServerConfiguration())
+        XCTAssertEqual(problems.sorted(), [
+            "maskfill.ModelPath is not a setting: did you mean maskfill.modelPath?",
+            "maskfill.topk is not a setting: did you mean maskfill.topK?",
+        ])
+    }
+
     func testGoodValuesApply() {
         let section: JSONValue = ["modelPath": "/models/m", "topK": 7, "maskTokens": ["<mask>", "___"], "contextTokens": 256, "trace": ["server": "off"]]
         let (configuration, problems) = ConfigurationParser.apply(section.objectValue!, to: ServerConfiguration())

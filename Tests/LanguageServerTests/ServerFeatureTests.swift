@@ -131,6 +131,12 @@ final class ServerFeatureTests: XCTestCase {
         XCTAssertEqual(try session.result("textDocument/completion", session.textPosition(0, 26))["items"]?.arrayValue?.count, 2)
         session.client.notify("workspace/didChangeConfiguration", ["settings": ["maskfill": ["topK": 4]]])
         XCTAssertEqual(try session.result("textDocument/completion", session.textPosition(0, 26))["items"]?.arrayValue?.count, 4)
+        // Settings that are not an object, and a key in the wrong case, are reported too.
+        session.client.notify("workspace/didChangeConfiguration", ["settings": ["maskfill": "oops"]])
+        XCTAssertNotNil(session.showMessage(containing: "maskfill settings must be an object"))
+        session.client.notify("workspace/didChangeConfiguration", ["settings": ["maskfill": ["topk": 3]]])
+        XCTAssertNotNil(session.showMessage(containing: "did you mean maskfill.topK?"))
+        XCTAssertEqual(try session.result("textDocument/completion", session.textPosition(0, 26))["items"]?.arrayValue?.count, 4)
     }
 
     func testSettingsPulledFromClientsThatServeThem() throws {

@@ -4,7 +4,9 @@ extension LanguageServer {
     /// `workspace/didChangeConfiguration`: settings pushed with the notification, or (when it
     /// carries none, as pull-model clients send it) asked for with `workspace/configuration`.
     func didChangeConfiguration(_ params: JSONValue) {
-        if let section = ConfigurationParser.section(from: params["settings"]) {
+        if let problem = ConfigurationParser.sectionProblem(in: params["settings"]) {
+            log.show(.warning, problem)
+        } else if let section = ConfigurationParser.section(from: params["settings"]) {
             applySettings(section)
         } else if client.configurationPull {
             pullConfiguration()

@@ -11,6 +11,7 @@ extension LanguageServer {
         encoding = PositionEncoding.negotiate(clientOffers: client.positionEncodings)
         workspaceRoot = Self.rootPath(params)
         var problems: [String] = []
+        if let problem = ConfigurationParser.sectionProblem(in: params["initializationOptions"]) { problems.append(problem) }
         if let section = ConfigurationParser.section(from: params["initializationOptions"]) {
             (configuration, problems) = ConfigurationParser.apply(section, to: configuration)
         }

@@ -19,7 +19,8 @@ struct ServerConfiguration: Equatable, Sendable {
 
 /// Reads settings. Each bad value is reported with what was expected and leaves that setting
 /// as it was; the good values in the same change still apply. Settings not mentioned keep
-/// their value, and unknown keys (a client's own, like `trace`) are ignored.
+/// their value. Unknown keys (a client's own, like `trace` or VS Code's `path`) are ignored,
+/// but one that differs from a setting only in case (`topk`) is reported as the slip it is.
 enum ConfigurationParser {
     static let keys: Set<String> = ["modelPath", "topK", "maskTokens", "contextTokens"]
 
@@ -31,9 +32,20 @@ enum ConfigurationParser {
         return object.contains(where: { keys.contains($0.key) }) ? object : nil
     }
 
+    /// Why the settings' `maskfill` member cannot be read (it is there but not an object).
+    static func sectionProblem(in settings: JSONValue?) -> String? {
+        guard let value = settings?["maskfill"], !value.isNull, value.objectValue == nil else { return nil }
+        return "maskfill settings must be an object such as {\"topK\": 5}, not \(describe(value)); nothing was changed"
+    }
+
     static func apply(_ section: JSONObject, to current: ServerConfiguration) -> (ServerConfiguration, problems: [String]) {
         var updated = current
         var problems: [String] = []
+        for key in section.map(\.key) where !keys.contains(key) {
+            if let meant = keys.first(where: { $0.lowercased() == key.lowercased() }) {
+                problems.append("maskfill.\(key) is not a setting: did you mean maskfill.\(meant)?")
+            }
+        }
         if let value = section["modelPath"] {
             switch value {
             case .null: updated.modelPath = nil
