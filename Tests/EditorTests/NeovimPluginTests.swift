@@ -279,6 +279,12 @@ final class NeovimPluginTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("OK") && $0.contains("model: \(EditorTestSupport.tinyBERT)") }, text)
         XCTAssertTrue(lines.contains { $0.contains("OK") && $0.contains("server running") }, text)
         XCTAssertFalse(text.contains("ERROR"), text)
+
+        // Without model_path: the default model, found where the executable finds it (Models/
+        // in this clone).
+        let defaultLines = try Self.session().record("health_default_model").arrayValue?.compactMap(\.stringValue) ?? []
+        XCTAssertTrue(defaultLines.contains { $0.contains("OK") && $0.contains("model: ") && $0.contains("Models/maskfill-mini (the default model; loads in") },
+                      defaultLines.joined(separator: "\n"))
     }
 
     /// editors/nvim/tests/unit.lua: positions in every encoding, completion items (a menu that

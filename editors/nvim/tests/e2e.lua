@@ -391,6 +391,10 @@ local function run()
   step(":checkhealth maskfill")
   vim.cmd("checkhealth maskfill")
   results.health = api.nvim_buf_get_lines(0, 0, -1, false)
+  -- Without model_path (and without $MASKFILL_MODEL) it reports the default model.
+  mf.config.model_path = nil
+  vim.cmd("checkhealth maskfill")
+  results.health_default_model = api.nvim_buf_get_lines(0, 0, -1, false)
 end
 
 co = coroutine.create(function()

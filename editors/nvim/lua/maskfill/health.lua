@@ -29,6 +29,20 @@ local function check_model(path)
   end
 end
 
+-- The default model is wherever the executable finds it (beside itself, or in its share/
+-- folder): ask it, by loading the model once as the server would.
+local function check_default_model(cmd)
+  local output = vim.fn.system({ cmd[1], "bench", "--precision", "int8", "--runs", "1", "--input", "<mask>", "--json" })
+  local decoded, report = pcall(vim.fn.json_decode, output)
+  if vim.v.shell_error ~= 0 or not decoded or type(report) ~= "table" or type(report.model) ~= "string" then
+    fail("the default model cannot be loaded: " .. vim.trim(output), {
+      "Install it as the README says (Models/maskfill-mini into ~/.local/share/maskfill/), or set model_path",
+    })
+    return
+  end
+  ok(("model: %s (the default model; loads in %.0f ms)"):format(report.model, report.load_ms or 0))
+end
+
 function M.check()
   start("maskfill")
   local maskfill = require("maskfill")
@@ -61,8 +75,10 @@ function M.check()
   elseif os.getenv("MASKFILL_MODEL") and os.getenv("MASKFILL_MODEL") ~= "" then
     info("model_path not set; the server uses $MASKFILL_MODEL")
     check_model((vim.fn.fnamemodify(os.getenv("MASKFILL_MODEL"), ":p"):gsub("/+$", "")))
+  elseif cmd ~= nil then
+    check_default_model(cmd)
   else
-    info("model_path not set: the server uses $MASKFILL_MODEL or the default model installed with maskfill")
+    info("model_path not set: the server uses the default model installed with maskfill")
   end
 
   local running = false
