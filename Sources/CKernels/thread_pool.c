@@ -1,10 +1,17 @@
 // A small pool of worker threads for the matrix products. A forward pass issues dozens of
 // products 50-500 µs apart; waking a thread through the OS for each costs as much as the work,
 // so workers spin briefly on a generation counter after each job and only then sleep.
+//
+// The caller takes tasks too and waits only for tasks that were claimed, never for a worker to
+// turn up: on a busy machine a worker may not get a core for milliseconds, and the caller then
+// simply does the job alone. A task is claimed by a compare-and-swap on one word that holds the
+// job's generation, its task count and the next task index, so a worker still leaving an
+// earlier job can never claim a task of a later one.
 #include "CKernels.h"
 #include "thread_pool.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +24,8 @@
 
 #define MAX_WORKERS 63
 #define SPIN_ITERATIONS 40000  // ~0.5 ms of pause instructions before sleeping
+#define WAIT_SPINS 80000       // ~1 ms, longer than any task: its worker has lost its core
+#define MAX_TASKS 0xFFFF
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
@@ -25,20 +34,26 @@ static int worker_count = 0;
 static int wanted_threads = 1;
 static atomic_uint generation = 0;
 static atomic_int sleeping = 0;
-static atomic_int next_task = 0;
+// The job being handed out: generation (bits 32-63), task count (16-31), next task (0-15).
+static _Atomic uint64_t claim = 0;
 static atomic_int finished_tasks = 0;
-static atomic_int checked_in = 0;  // workers done with the current job (none may linger into the next)
+// Written before the job's claim word is published and not again until every task has
+// finished, so whoever claimed a task reads them unchanged.
 static mf_task_fn job_fn;
 static void *job_context;
-static int job_tasks;
 
-static void run_tasks(void) {
+// Runs tasks of job `job` until none is left to claim (or another job has begun).
+static void run_tasks(unsigned job) {
+    uint64_t word = atomic_load_explicit(&claim, memory_order_acquire);
     for (;;) {
-        int task = atomic_fetch_add_explicit(&next_task, 1, memory_order_acq_rel);
-        int tasks = job_tasks;
-        if (task >= tasks) return;
+        int tasks = (int)((word >> 16) & MAX_TASKS), task = (int)(word & MAX_TASKS);
+        if ((unsigned)(word >> 32) != job || task >= tasks) return;
+        if (!atomic_compare_exchange_weak_explicit(&claim, &word, word + 1, memory_order_acq_rel,
+                                                   memory_order_acquire))
+            continue;  // `word` now holds the current value
         job_fn(job_context, task, tasks);
         atomic_fetch_add_explicit(&finished_tasks, 1, memory_order_release);
+        word = atomic_load_explicit(&claim, memory_order_acquire);
     }
 }
 
@@ -62,8 +77,7 @@ static void *worker_main(void *start_generation) {
             pthread_mutex_unlock(&pool_lock);
         }
         seen = current;
-        run_tasks();
-        atomic_fetch_add_explicit(&checked_in, 1, memory_order_acq_rel);
+        run_tasks(current);
     }
     return NULL;
 }
@@ -93,28 +107,31 @@ void mf_set_threads(int threads) {
 int mf_thread_count(void) { return wanted_threads; }
 
 void mf_parallel_run(mf_task_fn fn, void *context, int tasks) {
-    if (tasks <= 1 || worker_count == 0) {
+    if (tasks <= 1 || worker_count == 0 || tasks > MAX_TASKS) {
         for (int i = 0; i < tasks; i++) fn(context, i, tasks);
         return;
     }
     pthread_mutex_lock(&run_lock);
     job_fn = fn;
     job_context = context;
-    job_tasks = tasks;
     atomic_store_explicit(&finished_tasks, 0, memory_order_relaxed);
-    atomic_store_explicit(&checked_in, 0, memory_order_relaxed);
-    atomic_store_explicit(&next_task, 0, memory_order_release);
+    unsigned job = atomic_load_explicit(&generation, memory_order_relaxed) + 1;
+    atomic_store_explicit(&claim, ((uint64_t)job << 32) | ((uint64_t)tasks << 16), memory_order_release);
     // Under the lock, so a worker between its last spin and its wait cannot miss the change.
     pthread_mutex_lock(&pool_lock);
-    atomic_fetch_add_explicit(&generation, 1, memory_order_acq_rel);
+    atomic_store_explicit(&generation, job, memory_order_release);
     if (atomic_load(&sleeping) > 0) pthread_cond_broadcast(&pool_wake);
     pthread_mutex_unlock(&pool_lock);
-    run_tasks();
-    // Every worker checks in before the next job is set up: one still leaving run_tasks could
-    // otherwise claim a task of the next job with a mix of old and new job fields.
-    while (atomic_load_explicit(&finished_tasks, memory_order_acquire) < tasks ||
-           atomic_load_explicit(&checked_in, memory_order_acquire) < worker_count)
-        CPU_RELAX();
+    run_tasks(job);
+    // Only tasks a worker claimed can be outstanding; one whose thread lost its core gets it
+    // back sooner when this thread stops spinning and yields.
+    for (int spin = 0; atomic_load_explicit(&finished_tasks, memory_order_acquire) < tasks; spin++) {
+        if (spin < WAIT_SPINS) {
+            CPU_RELAX();
+        } else {
+            sched_yield();
+        }
+    }
     pthread_mutex_unlock(&run_lock);
 }
 
