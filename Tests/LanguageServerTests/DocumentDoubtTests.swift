@@ -110,6 +110,17 @@ final class DocumentDoubtTests: XCTestCase {
         XCTAssertEqual(try completionCount(session, 0, 10), 0, "the other document is still in doubt")
     }
 
+    /// A reopen whose text cannot be read leaves the old text here, unlike the editor's.
+    func testAReopenWithoutTextPutsTheDocumentInDoubt() throws {
+        let (session, _) = try InProcessSession.recordingEdits()
+        session.open("One <mask>.")
+        session.client.notify("textDocument/didOpen", ["textDocument": ["uri": .string(uri), "languageId": "markdown", "version": 5]])
+        XCTAssertNotNil(session.showMessage(containing: "a reopened document's text could not be read"))
+        XCTAssertEqual(try completionCount(session, 0, 10), 0)
+        session.open("One <mask>.")
+        XCTAssertGreaterThan(try completionCount(session, 0, 10), 0)
+    }
+
     /// Other unreadable messages leave the documents alone.
     func testAnUnreadableMessageOfAnotherKindChangesNothing() throws {
         let (session, _) = try InProcessSession.recordingEdits()

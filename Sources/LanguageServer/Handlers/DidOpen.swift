@@ -5,6 +5,8 @@ extension LanguageServer {
     func didOpen(_ params: JSONValue) throws(ResponseError) {
         let item = params["textDocument"]
         guard let uri = item?["uri"]?.stringValue, let text = item?["text"]?.stringValue else {
+            // A reopen of an open document that cannot be read leaves the old text here.
+            if let uri = item?["uri"]?.stringValue { loseTrack(of: [uri], because: "a reopened document's text could not be read") }
             throw .invalidParams("didOpen needs textDocument.uri and textDocument.text")
         }
         let document = TextDocument(
