@@ -81,13 +81,16 @@ final class DocumentDoubtTests: XCTestCase {
         change(session, version: 2, [["range": 5, "text": "x"]])
         XCTAssertNotNil(session.showMessage(containing: "until the document is reopened"))
         change(session, version: 3, [["range": ["start": session.position(0, 0), "end": session.position(0, 0)], "text": "A "]])
+        change(session, version: 4, [["range": 6, "text": "y"]])
         XCTAssertEqual(try completionCount(session, 0, 12), 0)
+        let repeated = session.client.drain().filter { $0["method"] == "window/showMessage" }
+        XCTAssertEqual(repeated.count, 0, "one message per document, not per bad change: \(repeated)")
         let refused = try fillAll(session)
         XCTAssertEqual(refused["error"]?["code"]?.intValue, ErrorCode.requestFailed)
         XCTAssertTrue(refused["error"]?["message"]?.stringValue?.contains("reopen the document") ?? false, "\(refused)")
         XCTAssertEqual(recorder.edits.withLock { $0 }.count, 0)
 
-        change(session, version: 4, [["text": "One <mask>."]])
+        change(session, version: 5, [["text": "One <mask>."]])
         XCTAssertGreaterThan(try completionCount(session, 0, 10), 0)
         XCTAssertEqual(try fillAll(session)["result"]?["filled"], 1)
     }

@@ -180,11 +180,12 @@ final class LanguageServer: @unchecked Sendable {
     /// Changes to these documents may have been lost: nothing is offered or edited there until
     /// the editor sends their whole text again (reopening them does).
     func loseTrack(of uris: [String], because reason: String) {
-        var lost: [String] = []
+        var lost: [String] = []  // newly: one message per document, not one per bad change
         for uri in uris {
+            let known = documents.doubt(of: uri) == .lostChange
             guard let revision = documents.markChangeLost(uri) else { continue }
             engine.staleness.noteRevision(revision, of: uri)
-            lost.append(uri)
+            if !known { lost.append(uri) }
         }
         guard !lost.isEmpty else { return }
         let names = lost.sorted().map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ")
