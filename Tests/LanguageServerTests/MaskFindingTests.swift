@@ -15,6 +15,13 @@ final class MaskFindingTests: XCTestCase {
         }
     }
 
+    /// A spelling matches from its first byte: `[mask>` and `<MASK]` mix the two built-in ones.
+    func testOnlyWholeSpellingsAreMasks() {
+        XCTAssertEqual(masks("a [mask> b <MASK] c <mask d [MASK", .plainText), [])
+        XCTAssertEqual(masks("a <mask> b [MASK] c", .plainText), ["<mask> b [MASK] c", "[MASK] c"])
+        XCTAssertEqual(masks("x ___ y", .plainText, spellings: MaskSpellings(["___", "<mask>"])), ["___ y"])
+    }
+
     func testFencedCodeBlocks() {
         let text = """
             Prose <mask> one.

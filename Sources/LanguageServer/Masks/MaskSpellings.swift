@@ -25,7 +25,8 @@ struct MaskSpellings: Sendable, Equatable {
         guard firstBytes.contains(bytes[index]) else { return nil }
         for pattern in patterns where index + pattern.count <= bytes.endIndex {
             var matched = true
-            for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] {
+            // From the first byte: `firstBytes` only says that some spelling starts with it.
+            for offset in 0..<pattern.count where bytes[index + offset] != pattern[offset] {
                 matched = false
                 break
             }
