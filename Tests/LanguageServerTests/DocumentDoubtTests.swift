@@ -124,13 +124,44 @@ final class DocumentDoubtTests: XCTestCase {
         XCTAssertGreaterThan(try completionCount(session, 0, 10), 0)
     }
 
-    /// Other unreadable messages leave the documents alone.
-    func testAnUnreadableMessageOfAnotherKindChangesNothing() throws {
+    /// Messages that can be read far enough to see they were something else leave the
+    /// documents alone; anything less readable may have been a change.
+    func testWhichUnreadableMessagesMayHaveChangedADocument() {
+        let mayHave: [String] = [
+            #"{"jsonrpc":"2.0","method":"textDocument\/didChange","params":{"bad": "#,  // cut short, escaped slash
+            #"{"jsonrpc":"1.0","method":"textDocument/didChange","params":{}}"#,
+            #"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":5}"#,
+            #"{"jsonrpc":"2.0","method":7}"#,
+            #"[{"jsonrpc":"2.0","method":"textDocument/didChange","params":{}}]"#,
+        ]
+        for text in mayHave {
+            XCTAssertTrue(UnreadableMessage.mayHaveChangedDocuments(Array(text.utf8)), text)
+        }
+        XCTAssertTrue(UnreadableMessage.mayHaveChangedDocuments(Array(#"{"method":"$/setTrace","x":""#.utf8) + [0xFF]), "not JSON at all")
+        let other: [String] = [
+            #"{"jsonrpc":"1.0","method":"$/setTrace","params":{"value":"off"}}"#,
+            #"{"jsonrpc":"2.0","id":{"a":1},"result":null}"#,
+            #"[{"jsonrpc":"2.0","method":"textDocument/hover"}]"#,
+            #"42"#,
+        ]
+        for text in other {
+            XCTAssertFalse(UnreadableMessage.mayHaveChangedDocuments(Array(text.utf8)), text)
+        }
+    }
+
+    func testAReadableMessageOfAnotherKindChangesNothing() throws {
         let (session, _) = try InProcessSession.recordingEdits()
         session.open("One <mask>.")
-        let bytes: [UInt8] = Array(#"{"jsonrpc":"2.0","method":"$/setTrace","params":{"value":"#.utf8) + [0xFF]
-        session.client.server.receive(MessageFramer.Event.message(bytes))
+        session.client.server.receive(MessageFramer.Event.message(Array(#"{"jsonrpc":"1.0","method":"$/setTrace","params":{"value":"off"}}"#.utf8)))
         XCTAssertGreaterThan(try completionCount(session, 0, 10), 0)
+    }
+
+    func testAReopenWithoutAURIPutsEveryDocumentInDoubt() throws {
+        let (session, _) = try InProcessSession.recordingEdits()
+        session.open("One <mask>.")
+        session.client.notify("textDocument/didOpen", ["textDocument": ["languageId": "markdown", "version": 5, "text": "Two <mask>."]])
+        XCTAssertNotNil(session.showMessage(containing: "a reopened document's text could not be read"))
+        XCTAssertEqual(try completionCount(session, 0, 10), 0)
     }
 }
 

@@ -213,4 +213,28 @@ final class EndToEndTests: XCTestCase {
         let server = try LanguageServerProcess(arguments: ["lsp", "--help"])
         XCTAssertEqual(server.waitForExit(), 0)
     }
+
+    /// Requests whose answer waits on the client are answered when cancelled, and at shutdown.
+    func testAFillAllWaitingOnTheClientIsAnsweredWhenCancelledAndAtShutdown() throws {
+        let server = try start()
+        let uri = "file:///notes/wait.md"
+        server.notify("textDocument/didOpen", ["textDocument": ["uri": .string(uri), "languageId": "markdown", "version": 1, "text": "One <mask>."]])
+        let fill: JSONValue = ["command": "maskfill.fillAll", "arguments": [.string(uri)]]
+
+        // The client never answers the progress token request: a cancel answers the fill-all.
+        let first = server.request("workspace/executeCommand", fill)
+        _ = try server.serverRequest("window/workDoneProgress/create")
+        server.notify("$/cancelRequest", ["id": .int(Int64(first))])
+        XCTAssertEqual(try server.response(first)["error"]?["code"]?.intValue, ErrorCode.requestCancelled)
+
+        // The client takes the token but never answers the edit: shutdown answers the fill-all.
+        let second = server.request("workspace/executeCommand", fill)
+        server.respond(to: try server.serverRequest("window/workDoneProgress/create"), result: .null)
+        _ = try server.serverRequest("workspace/applyEdit")
+        let shutdown = server.request("shutdown", .null)
+        XCTAssertEqual(try server.response(second)["error"]?["code"]?.intValue, ErrorCode.requestCancelled)
+        XCTAssertEqual(try server.response(shutdown)["result"], .null)
+        server.notify("exit", .null)
+        XCTAssertEqual(server.waitForExit(), 0)
+    }
 }

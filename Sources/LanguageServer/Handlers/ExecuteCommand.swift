@@ -34,6 +34,7 @@ extension LanguageServer {
         } else if client.workDoneProgress {
             let token = JSONValue.string("maskfill-fill-all-\(nextProgressToken)")
             nextProgressToken += 1
+            reply.failWhenCancelled()
             outgoing.send("window/workDoneProgress/create", params: ["token": token]) { result in
                 // Runs on the loop. Without a token (the client refused) the fill runs unreported.
                 var progress: WorkDoneProgress?

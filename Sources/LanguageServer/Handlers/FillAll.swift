@@ -59,6 +59,7 @@ extension LanguageServer {
         let uri = snapshot.uri
         let inFlight = documents.markEditSent(uri)
         engine.staleness.noteRevision(inFlight, of: uri)
+        reply.failWhenCancelled()
         outgoing.send("workspace/applyEdit", params: ["label": "Fill every mask", "edit": edit]) { result in
             let applied = (try? result.get())?["applied"]?.boolValue ?? false
             if let inFlight { self.documents.editAnswered(uri, revision: inFlight, applied: applied) }

@@ -77,7 +77,7 @@ final class LanguageServer: @unchecked Sendable {
                 log.warning("bad message: \(failure.error.message)")
                 if failure.answer { transport.send(OutgoingMessage.error(id: failure.id, failure.error)) }
                 // It may have been a change (or a reopen), which the documents here would then lack.
-                if body.containsBytes(of: "textDocument/didChange") || body.containsBytes(of: "textDocument/didOpen") {
+                if UnreadableMessage.mayHaveChangedDocuments(body) {
                     loseTrack(of: documents.openURIs, because: "a change from the editor could not be read (\(failure.error.message))")
                 }
             }

@@ -31,6 +31,12 @@ final class PendingReply: Sendable {
         transport.send(OutgoingMessage.error(id: id, error))
     }
 
+    /// While the answer waits on the client (an answer to a request the server sent it), a cancel
+    /// (or shutdown, or exit) answers "request cancelled" at once.
+    func failWhenCancelled() {
+        cancellation.onCancel { [weak self] in self?.fail(.requestCancelled) }
+    }
+
     /// Answers "request cancelled" if the client cancelled; true when it did.
     func answerIfCancelled() -> Bool {
         guard isCancelled else { return false }
