@@ -1,3 +1,4 @@
+import Dispatch
 import JSON
 @testable import LanguageServer
 import Synchronization
@@ -92,6 +93,26 @@ final class FillAllTests: XCTestCase {
         XCTAssertEqual(response["error"]?["code"]?.intValue, ErrorCode.contentModified)
         XCTAssertEqual(recorder.edits.withLock { $0 }.count, 0)
         XCTAssertNotNil(session.message { $0["method"] == "$/progress" && $0["params"]?["value"]?["kind"] == "end" })
+    }
+
+    /// A cancel read after the last slice ran but before the edit goes out: no edit is sent.
+    func testACancelAfterTheLastSliceSendsNoEdit() throws {
+        let (session, recorder) = try session()
+        session.open("A <mask> here.")
+        let server = session.client.server
+        var id = RequestID.number(0)
+        let loopHeld = DispatchSemaphore(value: 0)
+        session.holdingInference {
+            id = fillAll(session, token: "late-cancel")
+            server.loop.sync {}  // the fill-all's job is queued behind the held inference queue
+            server.loop.async { loopHeld.wait() }  // its finish will queue behind this
+        }
+        server.engine.queue.sync {}  // the job has run its only slice and queued its finish
+        server.requests.cancel(id)  // as `$/cancelRequest` would, read just before the finish
+        loopHeld.signal()
+        XCTAssertEqual(try XCTUnwrap(session.client.waitForResponse(id))["error"]?["code"]?.intValue, ErrorCode.requestCancelled)
+        _ = try session.result("textDocument/hover", session.textPosition(0, 0))
+        XCTAssertEqual(recorder.edits.withLock { $0 }.count, 0)
     }
 
     func testCancelFromTheProgressUI() throws {

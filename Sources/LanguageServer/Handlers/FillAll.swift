@@ -16,6 +16,11 @@ extension LanguageServer {
         engine.queue.async { job.run(MaskFillPlanner(snapshot: snapshot)) }
     }
 
+    private func cancelled(_ reply: PendingReply, _ progress: WorkDoneProgress?) {
+        progress?.end(message: "Cancelled")
+        reply.fail(.requestCancelled)
+    }
+
     private func contentModified(_ reply: PendingReply, _ progress: WorkDoneProgress?) {
         progress?.end(message: "The document changed; nothing was filled")
         reply.fail(.contentModified("the document changed while its masks were being filled; nothing was applied"))
@@ -30,9 +35,7 @@ extension LanguageServer {
         let planner: MaskFillPlanner
         switch outcome {
         case .cancelled:
-            progress?.end(message: "Cancelled")
-            reply.fail(.requestCancelled)
-            return
+            return cancelled(reply, progress)
         case .failed(let message):
             progress?.end(message: "Failed: \(message)")
             reply.fail(.requestFailed(message))
@@ -42,9 +45,11 @@ extension LanguageServer {
         case .planned(let done):
             planner = done
         }
-        // The last check, on the loop, where changes are applied. A change the client makes after
-        // this is caught by the edit's version instead.
+        // The last checks, on the loop, where changes and cancels are read. A change the client
+        // makes after this is caught by the edit's version instead; a cancel read after the edit
+        // is sent answers -32800 at once (`failWhenCancelled`), whatever the editor does with it.
         guard documents.revision(of: snapshot.uri) == snapshot.revision else { return contentModified(reply, progress) }
+        guard !reply.isCancelled else { return cancelled(reply, progress) }
         let total = planner.total
         let filled = planner.edits.count
         guard filled > 0 else {
