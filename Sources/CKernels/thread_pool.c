@@ -24,7 +24,7 @@
 
 #define MAX_WORKERS 63
 #define SPIN_ITERATIONS 40000  // ~0.5 ms of pause instructions before sleeping
-#define WAIT_SPINS 80000       // ~1 ms, longer than any task: its worker has lost its core
+#define WAIT_SPINS 80000       // ~1 ms; then yield, in case the worker has lost its core
 #define MAX_TASKS 0xFFFF
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -123,8 +123,8 @@ void mf_parallel_run(mf_task_fn fn, void *context, int tasks) {
     if (atomic_load(&sleeping) > 0) pthread_cond_broadcast(&pool_wake);
     pthread_mutex_unlock(&pool_lock);
     run_tasks(job);
-    // Only tasks a worker claimed can be outstanding; one whose thread lost its core gets it
-    // back sooner when this thread stops spinning and yields.
+    // Only tasks a worker claimed can be outstanding. After ~1 ms, yield: a worker that lost
+    // its core gets it back sooner (on an idle machine sched_yield returns at once).
     for (int spin = 0; atomic_load_explicit(&finished_tasks, memory_order_acquire) < tasks; spin++) {
         if (spin < WAIT_SPINS) {
             CPU_RELAX();
