@@ -25,16 +25,10 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from int8_folder import dequantized_state, is_int8_folder  # noqa: E402
+from acceptance import load_model  # noqa: E402
+from train import load_init_state  # noqa: E402
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
-
-
-def load_state(folder, config):
-    from safetensors.torch import load_file
-    if is_int8_folder(folder):
-        return dequantized_state(folder, config["type_vocab_size"])
-    return {k: v.float() for k, v in load_file(os.path.join(folder, "model.safetensors")).items()}
 
 
 def widen_ffn(state, layers, new_width, noise, generator):
@@ -56,24 +50,13 @@ def widen_ffn(state, layers, new_width, noise, generator):
         state[prefix + "output.dense.weight"] = torch.cat([shared, shared[:, source]], dim=1)
 
 
-def check(before_dir, after_dir, state_before):
+def check(before_dir, after_dir):
     """Largest difference of the masked-token probabilities between the two models."""
     from tokenizers import Tokenizer
-    from transformers import BertConfig, BertForMaskedLM
     tok = Tokenizer.from_file(os.path.join(after_dir, "tokenizer.json"))
     sentences = ["I have watched this [MASK] and it was awesome.", "He is not feeling [MASK].",
                  "The [MASK] rose by two percent in the first quarter."]
-    models = []
-    for folder, state in ((before_dir, state_before), (after_dir, None)):
-        config = BertConfig.from_pretrained(after_dir if state is None else folder)
-        if hasattr(config, "quantization_config"):
-            del config.quantization_config
-        model = BertForMaskedLM(config)
-        if state is None:
-            state = load_state(after_dir, json.load(open(os.path.join(after_dir, "config.json"))))
-        model.load_state_dict(state, strict=False)
-        model.tie_weights()
-        models.append(model.eval())
+    models = [load_model(before_dir), load_model(after_dir)]
     worst = 0.0
     with torch.no_grad():
         for s in sentences:
@@ -98,8 +81,7 @@ def main():
     from safetensors.torch import save_file
     config = json.load(open(os.path.join(args.source, "config.json")))
     config.pop("quantization_config", None)
-    state = load_state(args.source, config)
-    before = {k: v.clone() for k, v in state.items()} if args.check else None
+    state = {k: v.float() for k, v in load_init_state(args.source, config["type_vocab_size"]).items()}
     widen_ffn(state, config["num_hidden_layers"], args.ffn, args.noise, torch.Generator().manual_seed(args.seed))
     config["intermediate_size"] = args.ffn
     state.pop("cls.predictions.decoder.weight", None)  # tied to the word embeddings
@@ -115,7 +97,7 @@ def main():
     n = sum(v.numel() for v in state.values())
     print(f"{args.out}: intermediate size {args.ffn}, {n/1e6:.1f}M parameters")
     if args.check:
-        check(args.source, args.out, before)
+        check(args.source, args.out)
 
 
 if __name__ == "__main__":
