@@ -11,11 +11,24 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
 }
 
+/// What to do with a `\uD800`-style escape that is not half of a surrogate pair. RFC 8259 lets
+/// a reader choose; such a string is no Unicode text.
+public enum LoneSurrogateEscapes: Sendable {
+    /// An error (files: tokenizer.json, config.json).
+    case reject
+    /// U+FFFD, as JavaScript editors' text can hold a lone surrogate and `JSON.stringify` writes
+    /// it this way. U+FFFD has the length of a lone surrogate in UTF-8 (3 bytes, as WTF-8 has it),
+    /// UTF-16 (1 unit) and UTF-32 (1), so positions in the rest of the text stay right.
+    case replace
+}
+
 extension JSONValue {
     /// Parses one JSON text (RFC 8259): strict syntax, strict UTF-8, nesting at most `maxDepth`.
-    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = 512) throws(JSONParseError) -> JSONValue {
+    public static func parse(
+        _ bytes: some Collection<UInt8>, maxDepth: Int = 512, loneSurrogates: LoneSurrogateEscapes = .reject
+    ) throws(JSONParseError) -> JSONValue {
         let parse = { (buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> in
-            var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
+            var parser = JSONParser(bytes: buffer, maxDepth: maxDepth, loneSurrogates: loneSurrogates)
             return Result { () throws(JSONParseError) -> JSONValue in try parser.parseDocument() }
         }
         // Parse in place when the bytes are contiguous (Data, Array); copy only otherwise.
@@ -25,8 +38,10 @@ extension JSONValue {
         return try Array(bytes).withUnsafeBufferPointer(parse).get()
     }
 
-    public static func parse(_ text: String, maxDepth: Int = 512) throws(JSONParseError) -> JSONValue {
-        try parse(Array(text.utf8), maxDepth: maxDepth)
+    public static func parse(
+        _ text: String, maxDepth: Int = 512, loneSurrogates: LoneSurrogateEscapes = .reject
+    ) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8), maxDepth: maxDepth, loneSurrogates: loneSurrogates)
     }
 }
 
@@ -35,12 +50,14 @@ extension JSONValue {
 struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
+    let loneSurrogates: LoneSurrogateEscapes
     var position = 0
     var depth = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, loneSurrogates: LoneSurrogateEscapes) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.loneSurrogates = loneSurrogates
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -230,18 +247,30 @@ struct JSONParser {
     private mutating func parseUnicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
         let first = try parseHex4()
         if (0xD800...0xDBFF).contains(first) {
-            guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+            if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
                 bytes[position + 1] == UInt8(ascii: "u")
-            else { throw error("unpaired surrogate escape") }
-            position += 2
-            let second = try parseHex4()
-            guard (0xDC00...0xDFFF).contains(second) else { throw error("unpaired surrogate escape") }
-            let value = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-            guard let scalar = Unicode.Scalar(value) else { throw error("invalid code point") }
-            return scalar
+            {
+                let next = position
+                position += 2
+                let second = try parseHex4()
+                if (0xDC00...0xDFFF).contains(second) {
+                    let value = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                    guard let scalar = Unicode.Scalar(value) else { throw error("invalid code point") }
+                    return scalar
+                }
+                position = next  // the escape after a lone high surrogate is read on its own
+            }
+            return try loneSurrogate()
         }
-        guard let scalar = Unicode.Scalar(first) else { throw error("unpaired surrogate escape") }
+        guard let scalar = Unicode.Scalar(first) else { return try loneSurrogate() }
         return scalar
+    }
+
+    private func loneSurrogate() throws(JSONParseError) -> Unicode.Scalar {
+        switch loneSurrogates {
+        case .reject: throw error("unpaired surrogate escape")
+        case .replace: return "\u{FFFD}"
+        }
     }
 
     private mutating func parseHex4() throws(JSONParseError) -> UInt32 {

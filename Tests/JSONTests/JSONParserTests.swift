@@ -30,6 +30,17 @@ final class JSONParserTests: XCTestCase {
         }
     }
 
+    func testReplacesLoneSurrogateEscapesWhenAsked() throws {
+        let cases: [(String, String)] = [
+            (#""\ud800""#, "\u{FFFD}"), (#""\udc00x""#, "\u{FFFD}x"), (#""\ud800\u0041""#, "\u{FFFD}A"),
+            (#""\ud800\ud800\udc00""#, "\u{FFFD}\u{10000}"), (#""\ud83d\ude00""#, "😀"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(try JSONValue.parse(text, loneSurrogates: .replace).stringValue, expected, text)
+            if expected != "😀" { XCTAssertThrowsError(try JSONValue.parse(text), "rejected by default: \(text)") }
+        }
+    }
+
     func testRejectsInvalidUTF8() {
         XCTAssertThrowsError(try JSONValue.parse([0x22, 0xC3, 0x28, 0x22])) { error in
             XCTAssertTrue("\(error)".contains("UTF-8"), "\(error)")

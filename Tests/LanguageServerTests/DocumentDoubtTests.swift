@@ -124,6 +124,22 @@ final class DocumentDoubtTests: XCTestCase {
         XCTAssertGreaterThan(try completionCount(session, 0, 10), 0)
     }
 
+    /// A JavaScript editor's text can hold a lone surrogate, which JSON.stringify writes as
+    /// `\ud800`. It is read as U+FFFD (one UTF-16 unit, like the surrogate), so the document is
+    /// not in doubt and positions after it still match the editor's.
+    func testALoneSurrogateInTheTextKeepsPositionsRight() throws {
+        let (session, recorder) = try InProcessSession.recordingEdits()
+        let open = #"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///doc.md","languageId":"markdown","version":1,"text":"\ud800 One <mask>."}}}"#
+        session.client.server.receive(MessageFramer.Event.message(Array(open.utf8)))
+        let items = try XCTUnwrap(session.result("textDocument/completion", session.textPosition(0, 12))["items"]?.arrayValue)
+        XCTAssertGreaterThan(items.count, 0)
+        XCTAssertEqual(items.first?["textEdit"]?["range"], ["start": session.position(0, 6), "end": session.position(0, 12)])
+        XCTAssertEqual(try fillAll(session)["result"]?["filled"], 1)
+        let change = try XCTUnwrap(recorder.edits.withLock { $0 }.first?["edit"]?["documentChanges"]?.arrayValue?.first)
+        XCTAssertEqual(change["textDocument"]?["version"], 1)
+        XCTAssertEqual(change["edits"]?.arrayValue?.first?["range"], ["start": session.position(0, 6), "end": session.position(0, 12)])
+    }
+
     /// Messages that can be read far enough to see they were something else leave the
     /// documents alone; anything less readable may have been a change.
     func testWhichUnreadableMessagesMayHaveChangedADocument() {

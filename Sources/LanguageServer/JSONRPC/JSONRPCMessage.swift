@@ -22,7 +22,7 @@ extension IncomingMessage {
     static func decode(_ body: [UInt8]) -> Result<IncomingMessage, MessageDecodingFailure> {
         let json: JSONValue
         do {
-            json = try JSONValue.parse(body)
+            json = try JSONValue.parse(body, loneSurrogates: .replace)
         } catch {
             return .failure(MessageDecodingFailure(id: nil, error: .parseError("\(error)"), answer: true))
         }

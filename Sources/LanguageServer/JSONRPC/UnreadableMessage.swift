@@ -7,7 +7,7 @@ enum UnreadableMessage {
     /// response, another method). Text that is not JSON at all, such as a change whose text is
     /// not UTF-8, counts as a change.
     static func mayHaveChangedDocuments(_ body: [UInt8]) -> Bool {
-        guard let json = try? JSONValue.parse(body) else { return true }
+        guard let json = try? JSONValue.parse(body, loneSurrogates: .replace) else { return true }
         if let batch = json.arrayValue { return batch.contains(where: mayBeChange) }
         return mayBeChange(json)
     }
