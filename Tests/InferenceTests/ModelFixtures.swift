@@ -23,7 +23,7 @@ enum ModelFixtures {
     }
 
     /// A model folder ready to load. tiny-roberta's tokenizer is the shared distilroberta one,
-    /// copied in beside it; the test is skipped with a message when ../shared is absent.
+    /// linked in beside it; the test is skipped with a message when ../shared is absent.
     static func folder(_ name: String) throws -> String {
         let source = directory(name)
         if FileManager.default.fileExists(atPath: source.appendingPathComponent("tokenizer.json").path) {
@@ -32,14 +32,19 @@ enum ModelFixtures {
         guard FileManager.default.fileExists(atPath: sharedRoberta.path) else {
             throw XCTSkip("skipped: \(name) needs the shared RoBERTa tokenizer at \(sharedRoberta.path) (../shared is absent)")
         }
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("maskfill-\(name)-\(getpid())")
+        // Links, not copies, in one folder per checkout that every test run reuses: a copy per
+        // process left 6.7 MB in /tmp after each `swift test`.
+        let checkout = source.path.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("maskfill-\(name)-\(String(checkout, radix: 16))")
         if !FileManager.default.fileExists(atPath: target.appendingPathComponent("tokenizer.json").path) {
-            try? FileManager.default.removeItem(at: target)
-            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            let staging = FileManager.default.temporaryDirectory.appendingPathComponent("maskfill-\(name)-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
             for file in ["config.json", "model.safetensors"] {
-                try FileManager.default.copyItem(at: source.appendingPathComponent(file), to: target.appendingPathComponent(file))
+                try FileManager.default.createSymbolicLink(at: staging.appendingPathComponent(file), withDestinationURL: source.appendingPathComponent(file))
             }
-            try FileManager.default.copyItem(at: sharedRoberta, to: target.appendingPathComponent("tokenizer.json"))
+            try FileManager.default.createSymbolicLink(at: staging.appendingPathComponent("tokenizer.json"), withDestinationURL: sharedRoberta)
+            // Another test process may have made it first; then its folder is used.
+            if rename(staging.path, target.path) != 0 { try? FileManager.default.removeItem(at: staging) }
         }
         return target.path
     }
