@@ -36,6 +36,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import numpy as np
 from tokenizers import Tokenizer
 
+from wordnet_text import wordnet_docs
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CORPORA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "corpora"))
 SENT_FLAG = 0x8000
@@ -248,6 +250,9 @@ def main():
     ap.add_argument("--max-mib", type=float, default=56.0, help="cap for tokens.u16 (MiB)")
     ap.add_argument("--bbc-repeat", type=int, default=2,
                     help="copies of the BBC train split (in-domain news; mildly up-weighted)")
+    ap.add_argument("--wordnet", default=None, metavar="DIR",
+                    help="also read WordNet's data files (Debian wordnet-base: /usr/share/wordnet)")
+    ap.add_argument("--wordnet-repeat", type=int, default=1, help="copies of the WordNet text")
     ap.add_argument("--block-sentences", type=int, default=40)
     ap.add_argument("--eval-n", type=int, default=2000)
     ap.add_argument("--eval-seed", type=int, default=5)
@@ -276,11 +281,13 @@ def main():
     counts_docs = {}
     gens = [bbc_docs(args.corpora, "train"), wiki_docs(args.corpora),
             gutenberg_docs(args.corpora), nltk_docs(args.corpora)]
+    if args.wordnet:
+        gens += [wordnet_docs(args.wordnet) for _ in range(args.wordnet_repeat)]
     for gen in gens:
         for src, _, pars in gen:
             counts_docs[src] = counts_docs.get(src, 0) + 1
             sents = [s for p in pars for s in split_sentences(p)]
-            if src.startswith("nltk_movie") or src.startswith("nltk_masc"):
+            if src.startswith(("nltk_movie", "nltk_masc", "wordnet")):
                 sents = [p for p in pars]  # already one sentence per line
             for i in range(0, len(sents), args.block_sentences):
                 blocks.append((src, sents[i:i + args.block_sentences]))
@@ -348,6 +355,8 @@ def main():
         "tokens_per_source": dict(sorted(per_src.items())),
         "tokens_dropped_by_cap": int(dropped),
         "bbc_repeat": args.bbc_repeat,
+        "wordnet": args.wordnet,
+        "wordnet_repeat": args.wordnet_repeat if args.wordnet else 0,
         "format": "uint16 LE; id = v & 0x7FFF; bit 15 marks a sentence's first token; [SEP]=102 between blocks",
         "eval": {"file": "eval.jsonl", "n": len(ev), "seed": args.eval_seed,
                  "split": "bbc/<label>/NNN.txt with NNN % 5 == 0",
