@@ -27,10 +27,12 @@
   "The server command, with the settings as initializationOptions."
   (list maskfill-program "lsp"
         :initializationOptions
-        (list :maskfill (list :modelPath (if maskfill-model-path
-                                             (expand-file-name maskfill-model-path)
-                                           :null)
-                              :topK maskfill-top-k))))
+        ;; No modelPath without a model path: the server then uses its default model.  (jsonrpc
+        ;; writes nil as null, but a plist of nil values can read as an empty list, and `:null'
+        ;; is no JSON value to it: the connection failed before the server started.)
+        (list :maskfill (append (when maskfill-model-path
+                                  (list :modelPath (expand-file-name maskfill-model-path)))
+                                (list :topK maskfill-top-k)))))
 
 ;; Appended, so that servers configured for modes derived from text-mode (LaTeX, Org…) keep
 ;; precedence; markdown-mode (and gfm-mode, derived from it) first, then text-mode.
@@ -46,11 +48,80 @@
 
 (add-hook 'text-mode-hook #'maskfill-eglot-ensure)
 
+;;; Completion on an eglot without its `eglot--dumb-flex' style, such as 1.9 (Debian's, for Emacs
+;;; 28).  Its completion keeps only candidates that start with the text at point ("<mask>"), and
+;;; after a choice it deletes text on the assumption that the candidate starts with that text,
+;;; so a word could never replace a mask.  The eglot with that style handles such items itself.
+
+(defun maskfill--items-at-point (server)
+  "The server's completion items at point, as a list."
+  ;; :deferred, as eglot's own requests: eglot sends the buffer's pending changes first.
+  (let ((response (jsonrpc-request server :textDocument/completion (eglot--CompletionParams)
+                                   :deferred :textDocument/completion)))
+    (append (if (vectorp response) response (plist-get response :items)) nil)))
+
+(defun maskfill--completion-at-point ()
+  "Offer the server's words for the mask at point, in its order, replacing the whole mask."
+  (when-let* ((server (eglot-current-server))
+              (items (maskfill--items-at-point server))
+              (edit (plist-get (car items) :textEdit)))
+    (pcase-let ((`(,beg . ,end) (eglot--range-region (plist-get edit :range)))
+                (words (mapcar (lambda (item)
+                                 (propertize (plist-get (plist-get item :textEdit) :newText)
+                                             'maskfill-item item))
+                               items)))
+      (list beg end
+            (lambda (string pred action)
+              (if (eq action 'metadata)
+                  '(metadata (category . maskfill)
+                             (display-sort-function . identity)
+                             (cycle-sort-function . identity))
+                (complete-with-action action words string pred)))
+            :annotation-function
+            (lambda (word)
+              (concat " " (plist-get (get-text-property 0 'maskfill-item word) :detail)))
+            :exit-function
+            (lambda (word status)
+              (when (memq status '(finished exact))
+                ;; A piece that joins the word before it also removes the space before the mask:
+                ;; that edit lies before the mask, so its range is still right.
+                (when-let* ((item (get-text-property
+                                   0 'maskfill-item (or (car (member word words)) word)))
+                            (extra (plist-get item :additionalTextEdits)))
+                  (eglot--apply-text-edits extra))))))))
+
+;; A completion style for that table: every candidate, whatever text the mask is.
+(defun maskfill--offered-try (string table pred point)
+  (let ((words (all-completions "" table pred)))
+    (cond ((null words) nil)
+          ((null (cdr words)) (cons (car words) (length (car words))))
+          (t (cons string point)))))
+
+(defun maskfill--offered-all (_string table pred _point)
+  (all-completions "" table pred))
+
+(add-to-list 'completion-styles-alist
+             '(maskfill-offered maskfill--offered-try maskfill--offered-all
+                                "The language server's candidates, unfiltered."))
+(add-to-list 'completion-category-defaults '(maskfill (styles maskfill-offered)))
+
+(defun maskfill--use-own-completion ()
+  "Put `maskfill--completion-at-point' first in MaskFill buffers on an older eglot."
+  (when (and (not (fboundp 'eglot--dumb-flex))
+             (eglot-current-server)
+             (equal (plist-get (eglot--server-info (eglot-current-server)) :name) "maskfill"))
+    (add-hook 'completion-at-point-functions #'maskfill--completion-at-point nil t)))
+
+(add-hook 'eglot-managed-mode-hook #'maskfill--use-own-completion)
+
 (defun maskfill-fill-all ()
   "Fill every mask in the current buffer with its best candidate."
   (interactive)
   (let ((uri (funcall (if (fboundp 'eglot-path-to-uri) 'eglot-path-to-uri 'eglot--path-to-uri)
                       (buffer-file-name))))
+    ;; The server fills the text it has: send it the latest changes first, or its edit is for
+    ;; an older version, which eglot refuses.
+    (eglot--signal-textDocument/didChange)
     (eglot-execute-command (eglot--current-server-or-lose) "maskfill.fillAll" (vector uri))))
 
 (provide 'maskfill)

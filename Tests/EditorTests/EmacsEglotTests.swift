@@ -1,0 +1,65 @@
+import Foundation
+import JSON
+import XCTest
+
+/// editors/emacs/maskfill.el in a batch Emacs with eglot (Debian's Emacs 28 and elpa-eglot in CI),
+/// set up as the README says (no model path: the default model), talking to the built
+/// `maskfill lsp`. editors/emacs/tests/e2e.el completes at two masks through the *Completions*
+/// list, fills every mask, and records what the buffer holds after each step.
+final class EmacsEglotTests: XCTestCase {
+    func testCompletionAndFillAllWorkInABatchEmacs() throws {
+        let emacs = try EditorTestSupport.tool("emacs", install: "apt-get install -y emacs-nox elpa-eglot")
+        let folder = try EditorTestSupport.temporaryFolder(self, "emacs")
+        let results = folder.appendingPathComponent("results.json")
+        let outcome = try EditorTestSupport.run(
+            emacs, ["--batch", "-l", EditorTestSupport.editors.appendingPathComponent("emacs/tests/e2e.el").path],
+            in: EditorTestSupport.repositoryRoot,
+            environment: [
+                "MASKFILL_BIN": EditorTestSupport.maskfill.path,
+                "MASKFILL_TEST_DIR": folder.path,
+                "MASKFILL_TEST_OUT": results.path,
+                "HOME": folder.path,  // nothing of the user's Emacs set-up, nothing written there
+            ],
+            timeout: 120)
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: results.path), "Emacs wrote no results (exit \(outcome.status))\n\(outcome.tail)")
+        let record = try JSONValue.parse(data)
+        XCTAssertNil(record["error"], "\(record["error"] ?? .null)\n\(outcome.tail)")
+        XCTAssertEqual(outcome.status, 0, outcome.tail)
+
+        // The server starts with the README's set-up: no modelPath unless one is set.
+        XCTAssertEqual(record["connected"], true)
+        XCTAssertEqual(record["server_name"], "maskfill")
+        XCTAssertEqual(record["contact_default"]?.arrayValue?.last, ["maskfill": ["topK": 5]])
+        XCTAssertEqual(record["contact_with_model"]?.arrayValue?.last?["maskfill"]?["modelPath"]?.stringValue,
+                       folder.appendingPathComponent("models/roberta-base").path)
+
+        // Both lists are the server's words with their percentages, best first.
+        for key in ["completions", "completions_after_change"] {
+            let shown = try XCTUnwrap(record[key]?.arrayValue, key)
+            XCTAssertGreaterThanOrEqual(shown.count, 3, "\(key): \(shown)")
+            let percentages = try shown.map { item -> Double in
+                let word = try XCTUnwrap(item.arrayValue?.first?.stringValue)
+                XCTAssertTrue(word.allSatisfy(\.isLetter), "\(key): \(word)")
+                let note = try XCTUnwrap(item.arrayValue?.last?.stringValue)
+                XCTAssertTrue(note.hasSuffix("%"), "\(key): \(note)")
+                return try XCTUnwrap(Double(note.dropLast()), note)
+            }
+            XCTAssertEqual(percentages, percentages.sorted(by: >), key)
+        }
+
+        // A chosen word replaces exactly its mask, also after the buffer changed.
+        let text = "I have watched this <mask> and it was awesome. Then <mask> ate bread.\n"
+        let second = try XCTUnwrap(record["second_choice"]?.stringValue)
+        let afterChoice = "I have watched this <mask> and it was awesome. Then \(second) ate bread.\n"
+        XCTAssertEqual(record["after_choice"]?.stringValue, afterChoice)
+        XCTAssertNotEqual(afterChoice, text)
+        let first = try XCTUnwrap(record["first_choice"]?.stringValue)
+        let afterBoth = afterChoice.replacingOccurrences(of: "<mask>", with: first)
+        XCTAssertEqual(record["after_second_choice"]?.stringValue, afterBoth)
+
+        // Fill-all right after typing fills the masks just typed.
+        let filled = try XCTUnwrap(record["after_fill_all"]?.stringValue)
+        XCTAssertTrue(filled.hasPrefix(afterBoth + "We drank "), filled)
+        XCTAssertFalse(filled.contains("<mask>"), filled)
+    }
+}

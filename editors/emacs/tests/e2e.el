@@ -1,0 +1,101 @@
+;;; e2e.el --- drives maskfill.el in a batch Emacs with eglot and the real server  -*- lexical-binding: t; -*-
+
+;; Run by Tests/EditorTests/EmacsEglotTests.swift:
+;;   MASKFILL_BIN=... MASKFILL_TEST_DIR=... MASKFILL_TEST_OUT=results.json emacs --batch -l e2e.el
+;; (not -Q: Debian's site start-up is what puts elpa-eglot on the load path on Emacs 28)
+;; It sets up MaskFill as the README says (load maskfill.el, default model), opens a .txt file,
+;; completes at a mask through the *Completions* list, fills every mask, and writes what it saw
+;; to MASKFILL_TEST_OUT as JSON for the Swift test to judge.
+
+(require 'json)
+
+(defvar e2e-results nil "Alist of what the session saw.")
+(defun e2e-record (key value) (push (cons key value) e2e-results))
+
+(defun e2e-write-and-exit (code)
+  (with-temp-file (getenv "MASKFILL_TEST_OUT")
+    (insert (json-encode e2e-results)))
+  (kill-emacs code))
+
+(defun e2e-wait (predicate seconds)
+  "Wait until PREDICATE holds, at most SECONDS."
+  (let ((deadline (+ (float-time) seconds)))
+    (while (and (not (funcall predicate)) (< (float-time) deadline))
+      (accept-process-output nil 0.05))
+    (funcall predicate)))
+
+(defun e2e-completions ()
+  "The *Completions* list: ((word . annotation) ...) in the order shown."
+  (with-current-buffer "*Completions*"
+    (goto-char (point-min))
+    (let (out)
+      (while (let ((next (next-single-property-change (point) 'completion--string)))
+               (and next (goto-char next)))
+        (when-let ((word (get-text-property (point) 'completion--string)))
+          (let ((end (next-single-property-change (point) 'completion--string nil (point-max))))
+            (push (cons (substring-no-properties word)
+                        (string-trim (buffer-substring-no-properties
+                                      end (or (next-single-property-change end 'face) (line-end-position)))))
+                  out)
+            (goto-char end))))
+      (nreverse out))))
+
+(defun e2e-choose (word)
+  "Choose WORD in the *Completions* list, as RET on it does."
+  (let ((window (get-buffer-window "*Completions*")))
+    (select-window window)
+    (goto-char (point-min))
+    (text-property-search-forward 'completion--string word #'equal)
+    (backward-char 1)
+    (choose-completion)
+    (select-window (get-buffer-window (get-file-buffer e2e-file)))))
+
+(defvar e2e-file (expand-file-name "notes.txt" (getenv "MASKFILL_TEST_DIR")))
+
+(condition-case err
+    (progn
+      ;; The README's set-up, with the executable that the tests built.
+      (setq maskfill-program (getenv "MASKFILL_BIN"))
+      (load (expand-file-name "editors/emacs/maskfill.el" default-directory))
+      (setq eglot-confirm-server-initiated-edits nil)  ; no one to answer "Proceed?" here
+      (e2e-record "maskfill_completion" (not (fboundp 'eglot--dumb-flex)))
+      (let ((maskfill-model-path "~/models/roberta-base"))
+        (e2e-record "contact_with_model" (maskfill--contact)))
+      (e2e-record "contact_default" (maskfill--contact))
+
+      (with-temp-file e2e-file
+        (insert "I have watched this <mask> and it was awesome. Then <mask> ate bread.\n"))
+      (find-file e2e-file)
+      (run-hooks 'post-command-hook)  ; eglot-ensure connects after the command that opened the file
+      (e2e-record "connected" (and (e2e-wait #'eglot-current-server 30) t))
+      (e2e-record "server_name" (plist-get (eglot--server-info (eglot-current-server)) :name))
+
+      ;; Complete at the second mask, then at the first after the buffer changed.
+      (goto-char (point-min))
+      (search-forward "<mask>" nil nil 2)
+      (completion-at-point)
+      (let ((shown (e2e-completions)))
+        (e2e-record "completions" (vconcat (mapcar (lambda (c) (vector (car c) (cdr c))) shown)))
+        (e2e-choose (car (nth 1 shown)))
+        (e2e-record "second_choice" (car (nth 1 shown))))
+      (e2e-record "after_choice" (buffer-substring-no-properties (point-min) (point-max)))
+      (goto-char (point-min))
+      (search-forward "<mask>")
+      (completion-at-point)
+      (let ((shown (e2e-completions)))
+        (e2e-record "completions_after_change" (vconcat (mapcar (lambda (c) (vector (car c) (cdr c))) shown)))
+        (e2e-choose (car (car shown)))
+        (e2e-record "first_choice" (car (car shown))))
+      (e2e-record "after_second_choice" (buffer-substring-no-properties (point-min) (point-max)))
+
+      ;; Type two more masks and fill every mask at once, before eglot's idle timer has sent them.
+      (goto-char (point-max))
+      (insert "We drank <mask> and <mask>.\n")
+      (maskfill-fill-all)
+      (e2e-record "after_fill_all" (buffer-substring-no-properties (point-min) (point-max)))
+      (e2e-write-and-exit 0))
+  (error
+   (e2e-record "error" (format "%S" err))
+   (e2e-write-and-exit 1)))
+
+;;; e2e.el ends here
