@@ -55,9 +55,11 @@
 
 (defun maskfill--items-at-point (server)
   "The server's completion items at point, as a list."
-  ;; :deferred, as eglot's own requests: eglot sends the buffer's pending changes first.
+  ;; As eglot's own request: :deferred makes eglot send the buffer's pending changes first, and
+  ;; a key pressed meanwhile (company, corfu) cancels it instead of waiting for the answer.
   (let ((response (jsonrpc-request server :textDocument/completion (eglot--CompletionParams)
-                                   :deferred :textDocument/completion)))
+                                   :deferred :textDocument/completion
+                                   :cancel-on-input t)))
     (append (if (vectorp response) response (plist-get response :items)) nil)))
 
 (defun maskfill--completion-at-point ()
