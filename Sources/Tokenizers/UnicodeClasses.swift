@@ -1,5 +1,7 @@
-/// The character classes the Hugging Face pipeline tests, by Unicode property, with ASCII fast
-/// paths (they run once per input scalar).
+/// The character classes the Hugging Face pipeline tests, with ASCII fast paths (they run once
+/// per input scalar): by Unicode property where `tokenizers` uses current Unicode (Rust's `char`
+/// methods, its regex), and by the tables generated from `tokenizers` (CharacterTables.swift)
+/// where it uses its own, older ones.
 extension Unicode.Scalar {
     /// `\p{L}`: general category L*.
     var isLetter: Bool {
@@ -39,31 +41,49 @@ extension Unicode.Scalar {
         return properties.isAlphabetic || isNumber
     }
 
-    /// General category P* (what BERT isolates as punctuation, with ASCII symbols added).
-    var isPunctuation: Bool {
-        switch properties.generalCategory {
-        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-            .initialPunctuation, .finalPunctuation, .otherPunctuation:
-            return true
-        default:
-            return false
+    /// What BertPreTokenizer splits off (`tokenizers`' punctuation and the ASCII symbols).
+    var isBertPunctuation: Bool {
+        if value < 0x80 {
+            return (0x21...0x2F).contains(value) || (0x3A...0x40).contains(value)
+                || (0x5B...0x60).contains(value) || (0x7B...0x7E).contains(value)
         }
+        return CharacterTables.punctuation.containsScalar(value)
     }
 
-    /// General category C* (control, format, private use, unassigned, surrogate).
-    var isOther: Bool {
-        switch properties.generalCategory {
-        case .control, .format, .privateUse, .unassigned, .surrogate:
-            return true
-        default:
-            return false
-        }
+    /// What BERT's text cleaning removes: NUL, U+FFFD, and Cc, Cf, Co as `tokenizers` knows them
+    /// (not unassigned code points, which it keeps). Tab, newline and return are whitespace.
+    var isRemovedByBertCleaning: Bool {
+        CharacterTables.cleaningRemoves.containsScalar(value)
     }
 
-    /// General category Mn.
-    var isNonspacingMark: Bool {
-        if value < 0x80 { return false }
-        return properties.generalCategory == .nonspacingMark
+    /// What BertNormalizer's accent stripping drops after NFD (`tokenizers`' Mn).
+    var isBertAccent: Bool {
+        value >= 0x80 && CharacterTables.bertAccent.containsScalar(value)
+    }
+
+    /// What the StripAccents normalizer drops (`tokenizers`' combining marks: Mn, Mc, Me).
+    var isCombiningMark: Bool {
+        value >= 0x80 && CharacterTables.combiningMark.containsScalar(value)
+    }
+}
+
+extension Array where Element == (UInt32, UInt32) {
+    /// Binary search in sorted, non-overlapping inclusive ranges.
+    func containsScalar(_ value: UInt32) -> Bool {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            let (first, last) = self[middle]
+            if value < first {
+                high = middle
+            } else if value > last {
+                low = middle + 1
+            } else {
+                return true
+            }
+        }
+        return false
     }
 }
 

@@ -21,7 +21,7 @@ struct BertNormalizer: Normalizer {
             let emitStripped: (Unicode.Scalar) -> Void = { scalar in
                 if strip {
                     UnicodeMappings.decompose(scalar) { part in
-                        if !part.isNonspacingMark { emitLowered(part) }
+                        if !part.isBertAccent { emitLowered(part) }
                     }
                 } else {
                     emitLowered(scalar)
@@ -29,7 +29,7 @@ struct BertNormalizer: Normalizer {
             }
             var current = scalar
             if cleanText {
-                if Self.isRemovedByCleaning(current) { continue }
+                if current.isRemovedByBertCleaning { continue }
                 if Self.isBertWhitespace(current) { current = " " }
             }
             if handleChineseChars && Self.isChineseCharacter(current) {
@@ -41,14 +41,6 @@ struct BertNormalizer: Normalizer {
             }
         }
         return result
-    }
-
-    static func isRemovedByCleaning(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0, 0xFFFD: return true
-        case 0x09, 0x0A, 0x0D: return false
-        default: return scalar.isOther
-        }
     }
 
     static func isBertWhitespace(_ scalar: Unicode.Scalar) -> Bool {

@@ -67,7 +67,7 @@ struct LowercaseNormalizer: Normalizer {
 struct StripAccentsNormalizer: Normalizer {
     func normalize(_ text: NormalizedText) -> NormalizedText {
         text.flatMapScalars { scalar, emit in
-            if !scalar.isNonspacingMark { emit(scalar) }
+            if !scalar.isCombiningMark { emit(scalar) }
         }
     }
 }
