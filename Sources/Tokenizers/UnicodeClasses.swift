@@ -53,7 +53,8 @@ extension Unicode.Scalar {
     /// What BERT's text cleaning removes: NUL, U+FFFD, and Cc, Cf, Co as `tokenizers` knows them
     /// (not unassigned code points, which it keeps). Tab, newline and return are whitespace.
     var isRemovedByBertCleaning: Bool {
-        CharacterTables.cleaningRemoves.containsScalar(value)
+        if value < 0x80 { return value == 0x7F || (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) }
+        return CharacterTables.cleaningRemoves.containsScalar(value)
     }
 
     /// What BertNormalizer's accent stripping drops after NFD (`tokenizers`' Mn).
