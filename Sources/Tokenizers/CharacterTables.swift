@@ -3,7 +3,9 @@
 
 /// Sorted, non-overlapping ranges of Unicode scalar values (first, last), inclusive.
 enum CharacterTables {
-    /// What BERT's text cleaning removes (besides turning whitespace into spaces): NUL, U+FFFD and the Cc, Cf and Co characters `tokenizers` knows of. Tab, newline and carriage return are whitespace.
+    /// What BERT's text cleaning removes (besides turning whitespace into spaces): NUL, U+FFFD and
+    /// the Cc, Cf and Co characters `tokenizers` knows of. Tab, newline and carriage return are
+    /// whitespace.
     static let cleaningRemoves: [(UInt32, UInt32)] = [
         (0x0, 0x8), (0xB, 0xC), (0xE, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x600, 0x605),
         (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
@@ -12,7 +14,8 @@ enum CharacterTables {
         (0x100000, 0x10FFFD),
     ]
 
-    /// What BertPreTokenizer splits off as a token of its own: punctuation as `tokenizers` knows it, and the ASCII symbols.
+    /// What BertPreTokenizer splits off as a token of its own: punctuation as `tokenizers` knows
+    /// it, and the ASCII symbols.
     static let punctuation: [(UInt32, UInt32)] = [
         (0x21, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0x7E), (0xA1, 0xA1), (0xA7, 0xA7),
         (0xAB, 0xAB), (0xB6, 0xB7), (0xBB, 0xBB), (0xBF, 0xBF), (0x37E, 0x37E), (0x387, 0x387),

@@ -22,6 +22,7 @@ every code point, and written as range tables:
 """
 import json
 import random
+import textwrap
 import sys
 import unicodedata
 from pathlib import Path
@@ -107,7 +108,7 @@ def write_swift(classes):
     ]
     for name, points in classes.items():
         rs = ranges(points)
-        lines.append("    /// %s" % DOC[name])
+        lines.extend("    /// " + part for part in textwrap.wrap(DOC[name], 92))
         lines.append("    static let %s: [(UInt32, UInt32)] = [" % name)
         row = []
         for a, b in rs:
