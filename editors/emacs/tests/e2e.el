@@ -10,6 +10,7 @@
 (require 'json)
 
 (defvar e2e-results nil "Alist of what the session saw.")
+(defvar e2e-file (expand-file-name "notes.txt" (getenv "MASKFILL_TEST_DIR")))
 (defun e2e-record (key value) (push (cons key value) e2e-results))
 
 (defun e2e-write-and-exit (code)
@@ -49,8 +50,6 @@
     (backward-char 1)
     (choose-completion)
     (select-window (get-buffer-window (get-file-buffer e2e-file)))))
-
-(defvar e2e-file (expand-file-name "notes.txt" (getenv "MASKFILL_TEST_DIR")))
 
 (condition-case err
     (progn
