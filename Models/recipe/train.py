@@ -344,6 +344,10 @@ def main():
     ap.add_argument("--mask-mode", choices=["word", "token"], default="word")
     ap.add_argument("--head-init", choices=["fit", "identity", "random"], default="fit")
     ap.add_argument("--head-fit-steps", type=int, default=0, help="extra head-only Adam steps on cached features after the fit")
+    ap.add_argument("--distill-weight", type=float, default=0.0,
+                    help="share of the loss that is KL to the starting model's predictions (0 = off): "
+                         "keeps what the start knew while new text (--wordnet) teaches more")
+    ap.add_argument("--distill-temp", type=float, default=1.0, help="softmax temperature of that KL")
     ap.add_argument("--bf16", action="store_true", help="autocast matmuls to bfloat16 (GPU; CPUs with AVX512-BF16/AMX)")
     ap.add_argument("--compile", action="store_true", help="torch.compile the encoder (GPU)")
     ap.add_argument("--export-minutes", type=float, default=10.0)
@@ -443,6 +447,14 @@ def main():
             g["base_lr"] = base["base_lr"]
     del ck
 
+    teacher = None
+    if args.distill_weight > 0:
+        # the starting model, frozen: a full distribution at every masked position is a far
+        # less noisy target than one word, so small CPU batches stop eroding what it knew
+        teacher, _ = build_model(init, 0.0)
+        teacher.to(dev).eval().requires_grad_(False)
+        log(f"distilling from {init}: weight {args.distill_weight}, temperature {args.distill_temp}")
+
     encoder = model.bert
     if args.compile:
         encoder = torch.compile(model.bert)
@@ -513,7 +525,15 @@ def main():
         with amp:
             h = encoder(input_ids=inp, attention_mask=att).last_hidden_state
             logits = model.cls(h[sel])
-        loss = F.cross_entropy(logits.float(), lab)
+        ce = F.cross_entropy(logits.float(), lab)
+        loss = ce
+        if teacher is not None:
+            with torch.no_grad(), amp:
+                t_logits = teacher.cls(teacher.bert(input_ids=inp, attention_mask=att).last_hidden_state[sel])
+            T = args.distill_temp
+            kl = F.kl_div(F.log_softmax(logits.float() / T, -1), F.log_softmax(t_logits.float() / T, -1),
+                          log_target=True, reduction="batchmean") * T * T
+            loss = (1.0 - args.distill_weight) * ce + args.distill_weight * kl
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -521,7 +541,7 @@ def main():
         state["step"] += 1
         state["tokens"] += ntok
         iv_tok += ntok
-        iv_loss += loss.item()
+        iv_loss += ce.item()  # the MLM loss alone, comparable with and without distillation
         iv_acc += (logits.argmax(-1) == lab).float().mean().item()
         iv_n += 1
         state["elapsed_s"] = base_elapsed + (time.time() - seg_start)
