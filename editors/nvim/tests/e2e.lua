@@ -9,121 +9,11 @@
 -- :checkhealth maskfill, and records what the editor shows in MASKFILL_TEST_OUT (JSON). The exit
 -- code is 0 when every step ran; the Swift test judges the results.
 
-local api = vim.api
-local uv = vim.uv or vim.loop
-
-local function env(name)
-  local value = os.getenv(name)
-  if value == nil or value == "" then
-    error(name .. " is not set")
-  end
-  return value
-end
-
-local script = debug.getinfo(1, "S").source:sub(2)
-local plugin_root = vim.fn.fnamemodify(script, ":p:h:h")
-local bin = env("MASKFILL_BIN")
-local model = env("MASKFILL_TEST_MODEL")
-local dir = env("MASKFILL_TEST_DIR")
-local out_path = env("MASKFILL_TEST_OUT")
-local step_timeout = tonumber(os.getenv("MASKFILL_TEST_STEP_TIMEOUT_MS") or "15000")
-
-local version = vim.version()
-local results = {
-  nvim_version = ("%d.%d.%d"):format(version.major, version.minor, version.patch),
-  plugin_root = plugin_root,
-  notifications = {},
-  steps = {},
-}
-local current_step = "start"
-
-vim.notify = function(message, level)
-  table.insert(results.notifications, { message = tostring(message), level = level or vim.log.levels.INFO })
-end
-
-local finished = false
-local function finish(problem)
-  if finished then
-    return
-  end
-  finished = true
-  if problem then
-    results.error = ("step %s: %s"):format(current_step, problem)
-  end
-  local file = assert(io.open(out_path, "w"))
-  file:write(vim.fn.json_encode(results))
-  file:close()
-  if problem then
-    io.stderr:write("e2e.lua: " .. results.error .. "\n")
-    vim.cmd("cquit 1")
-  else
-    vim.cmd("qall!")
-  end
-end
-
--- The test runs as a coroutine; waits yield to Neovim's main loop, so typed keys, LSP messages
--- and timers are processed as they are for a user.
-local co
-local function resume()
-  if finished then
-    return
-  end
-  local ok, problem = coroutine.resume(co)
-  if not ok then
-    finish(debug.traceback(co, tostring(problem)))
-  elseif coroutine.status(co) == "dead" then
-    finish(nil)
-  end
-end
-
-local function sleep(ms)
-  vim.defer_fn(resume, ms)
-  coroutine.yield()
-end
-
-local function now_ms()
-  return uv.hrtime() / 1e6
-end
-
-local function wait_for(what, condition, timeout)
-  local deadline = now_ms() + (timeout or step_timeout)
-  while true do
-    local ok, value = pcall(condition)
-    if ok and value then
-      return value
-    end
-    if now_ms() > deadline then
-      error(("timed out waiting for %s%s"):format(what, ok and "" or (" (" .. tostring(value) .. ")")))
-    end
-    sleep(20)
-  end
-end
-
-local function step(name)
-  current_step = name
-  table.insert(results.steps, name)
-end
-
-local function type_text(text)
-  api.nvim_feedkeys(text, "n", false)
-end
-
-local function press(keys)
-  api.nvim_feedkeys(api.nvim_replace_termcodes(keys, true, false, true), "n", false)
-end
-
-local function mode()
-  return api.nvim_get_mode().mode
-end
-
-local function buffer_text(bufnr)
-  local lines = api.nvim_buf_get_lines(bufnr, 0, -1, false)
-  local text = table.concat(lines, "\n")
-  if vim.bo[bufnr].eol then
-    text = text .. "\n"
-  end
-  return text
-end
+local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/harness.lua")
+local api = H.api
+local plugin_root, bin, model, dir, results = H.plugin_root, H.bin, H.model, H.dir, H.results
+local step, sleep, wait_for, type_text, press, mode, buffer_text, popup_items =
+  H.step, H.sleep, H.wait_for, H.type_text, H.press, H.mode, H.buffer_text, H.popup_items
 
 -- Neovim 0.11 made client.request a method; the plugin's helper covers both (the plugin is on
 -- 'runtimepath' by the time a request is sent).
@@ -181,15 +71,6 @@ local function position_params(client)
     textDocument = { uri = vim.uri_from_bufnr(0) },
     position = { line = cursor[1] - 1, character = mf._char_col(line, cursor[2], client.offset_encoding or "utf-16") },
   }
-end
-
-local function popup_items()
-  local info = vim.fn.complete_info({ "mode", "items", "selected" })
-  local items = {}
-  for _, item in ipairs(info.items or {}) do
-    table.insert(items, { word = item.word, abbr = item.abbr, menu = item.menu, kind = item.kind })
-  end
-  return { mode = info.mode, selected = info.selected, items = items, pumvisible = vim.fn.pumvisible() }
 end
 
 -- Types `before_cursor`, asks for completion with <C-x><C-o> and records the raw server answer
@@ -397,16 +278,4 @@ local function run()
   results.health_default_model = api.nvim_buf_get_lines(0, 0, -1, false)
 end
 
-co = coroutine.create(function()
-  local ok, problem = xpcall(run, debug.traceback)
-  if not ok then
-    error(problem, 0)
-  end
-end)
-
--- Nothing may hang: the Swift test also kills Neovim after its own timeout.
-vim.defer_fn(function()
-  finish("the whole test took longer than 50 s")
-end, 50000)
-
-vim.schedule(resume)
+H.run(run)

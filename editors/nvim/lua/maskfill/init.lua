@@ -332,17 +332,28 @@ function M._complete_done(bufnr, item)
   end
 end
 
+--- Makes <C-x><C-o> in a buffer ask the MaskFill server with this plugin's omnifunc, and
+--- finishes a taken word as the server's edit says (the rest of the mask after the cursor,
+--- additionalTextEdits). setup() does this itself; call it from on_attach when another
+--- set-up (vim.lsp.enable, nvim-lspconfig) starts the server.
+function M.use_omnifunc(bufnr)
+  if bufnr == nil or bufnr == 0 then
+    bufnr = api.nvim_get_current_buf()
+  end
+  vim.bo[bufnr].omnifunc = "v:lua.require'maskfill'.omnifunc"
+  api.nvim_create_autocmd("CompleteDone", {
+    group = api.nvim_create_augroup("maskfill_buffer_" .. bufnr, { clear = true }),
+    buffer = bufnr,
+    callback = function()
+      M._complete_done(bufnr, vim.v.completed_item)
+    end,
+  })
+end
+
 local function on_attach(client, bufnr)
   local config = M.config or M.defaults
   if config.omnifunc then
-    vim.bo[bufnr].omnifunc = "v:lua.require'maskfill'.omnifunc"
-    api.nvim_create_autocmd("CompleteDone", {
-      group = api.nvim_create_augroup("maskfill_buffer_" .. bufnr, { clear = true }),
-      buffer = bufnr,
-      callback = function()
-        M._complete_done(bufnr, vim.v.completed_item)
-      end,
-    })
+    M.use_omnifunc(bufnr)
   end
   if config.on_attach then
     config.on_attach(client, bufnr)
