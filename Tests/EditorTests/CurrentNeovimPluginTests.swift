@@ -10,6 +10,7 @@ final class CurrentNeovimPluginTests: XCTestCase {
     }
 
     func testTheSessionRanEveryStep() throws { try checks().theSessionRanEveryStep() }
+    func testThePluginCallsNoDeprecatedFunction() throws { try checks().thePluginCallsNoDeprecatedFunction() }
     func testSetupStartsTheServerForMarkdownWithTheSettings() throws { try checks().setupStartsTheServerForMarkdownWithTheSettings() }
     func testSetupDefinesTheCommandAndReportsAMissingExecutable() throws { try checks().setupDefinesTheCommandAndReportsAMissingExecutable() }
     func testOmnifuncRightAfterTheMaskShowsTheCandidates() throws { try checks().omnifuncRightAfterTheMaskShowsTheCandidates() }
@@ -59,5 +60,8 @@ final class CurrentNeovimPluginTests: XCTestCase {
         XCTAssertNotNil(NeovimChecks.match(after, against: before, masks: masks), "after :MaskFillAll:\n\(after)")
         let notes = session.results["notifications"]?.arrayValue?.compactMap { $0["message"]?.stringValue } ?? []
         XCTAssertTrue(notes.contains("maskfill: filled 1 of 1 masks"), "\(notes)")
+        let deprecations = session.results["deprecations"]?.arrayValue ?? []
+        let deprecated = deprecations.filter { $0["by_plugin"] == true }.compactMap { $0["name"]?.stringValue }
+        XCTAssertEqual(deprecated, [], "deprecated functions the plugin calls")
     }
 }

@@ -93,6 +93,14 @@ struct NeovimChecks {
         XCTAssertEqual(session.results["steps"]?.arrayValue?.count, 11, "\(session.results["steps"]?.serialized() ?? "no steps")")
     }
 
+    /// Neovim reports a deprecated function through vim.deprecate (the harness records each
+    /// call); none may come from the plugin's own code.
+    func thePluginCallsNoDeprecatedFunction() throws {
+        let deprecations = try session().record("deprecations").arrayValue ?? []
+        let plugin = deprecations.filter { $0["by_plugin"] == true }.compactMap { $0["name"]?.stringValue }
+        XCTAssertEqual(plugin, [], "deprecated functions the plugin calls")
+    }
+
     func setupStartsTheServerForMarkdownWithTheSettings() throws {
         let client = try session().record("client")
         XCTAssertEqual(client["name"], "maskfill")

@@ -8,6 +8,7 @@ final class NeovimPluginTests: XCTestCase {
     }
 
     func testTheSessionRanEveryStep() throws { try checks().theSessionRanEveryStep() }
+    func testThePluginCallsNoDeprecatedFunction() throws { try checks().thePluginCallsNoDeprecatedFunction() }
     func testSetupStartsTheServerForMarkdownWithTheSettings() throws { try checks().setupStartsTheServerForMarkdownWithTheSettings() }
     func testSetupDefinesTheCommandAndReportsAMissingExecutable() throws { try checks().setupDefinesTheCommandAndReportsAMissingExecutable() }
     func testOmnifuncRightAfterTheMaskShowsTheCandidates() throws { try checks().omnifuncRightAfterTheMaskShowsTheCandidates() }

@@ -40,6 +40,17 @@ vim.notify = function(message, level)
   table.insert(results.notifications, { message = tostring(message), level = level or vim.log.levels.INFO })
 end
 
+-- Deprecated Neovim functions the plugin calls (Neovim reports each through vim.deprecate).
+results.deprecations = {}
+if vim.deprecate then
+  local deprecate = vim.deprecate
+  vim.deprecate = function(name, alternative, ...)
+    local trace = debug.traceback("", 2)
+    table.insert(results.deprecations, { name = name, alternative = alternative, by_plugin = trace:find("/lua/maskfill/", 1, true) ~= nil })
+    return deprecate(name, alternative, ...)
+  end
+end
+
 local finished = false
 local function finish(problem)
   if finished then
