@@ -20,6 +20,7 @@ final class CurrentNeovimPluginTests: XCTestCase {
     func testHoverShowsTheScoreTable() throws { try checks().hoverShowsTheScoreTable() }
     func testFillAllReplacesEveryMaskAndLeavesEverythingElseByteIdentical() throws { try checks().fillAllReplacesEveryMaskAndLeavesEverythingElseByteIdentical() }
     func testCheckhealthReportsTheExecutableItsVersionAndTheModel() throws { try checks().checkhealthReportsTheExecutableItsVersionAndTheModel() }
+    func testAutotriggerOpensTheMenuAsTheMaskIsTyped() throws { try checks().autotriggerOpensTheMenuAsTheMaskIsTyped() }
     func testThePluginsLuaUnitTestsPass() throws { try checks().thePluginsLuaUnitTestsPass() }
     func testThePluginFileDefinesTheCommandWithoutStartingAnything() throws { try checks().thePluginFileDefinesTheCommandWithoutStartingAnything() }
 
@@ -30,6 +31,7 @@ final class CurrentNeovimPluginTests: XCTestCase {
         let parts = version.split(separator: ".").compactMap { Int($0) }
         XCTAssertTrue(parts.count == 3 && (parts[0], parts[1]) >= (0, 11), "Neovim \(version)")
         XCTAssertEqual(session.encoding, .utf8)
+        XCTAssertEqual(try session.record("autotrigger")["available"], true, "vim.lsp.completion")
     }
 
     /// The README's set-up without setup(): vim.lsp.config + vim.lsp.enable start the server and

@@ -90,7 +90,7 @@ struct NeovimChecks {
     func theSessionRanEveryStep() throws {
         let session = try session()
         XCTAssertNil(session.problem, session.problem ?? "")
-        XCTAssertEqual(session.results["steps"]?.arrayValue?.count, 11, "\(session.results["steps"]?.serialized() ?? "no steps")")
+        XCTAssertEqual(session.results["steps"]?.arrayValue?.count, 12, "\(session.results["steps"]?.serialized() ?? "no steps")")
     }
 
     /// Neovim reports a deprecated function through vim.deprecate (the harness records each
@@ -240,6 +240,24 @@ struct NeovimChecks {
         let defaultLines = try session().record("health_default_model").arrayValue?.compactMap(\.stringValue) ?? []
         XCTAssertTrue(defaultLines.contains { $0.contains("OK") && $0.contains("model: ") && $0.contains("Models/maskfill-mini (the default model; loads in") },
                       defaultLines.joined(separator: "\n"))
+    }
+
+    /// setup({ autotrigger = true }): on 0.11 and later Neovim's own LSP completion opens the
+    /// menu as the `>` of `<mask>` is typed, and taking the first word replaces the mask; older
+    /// Neovims say that it needs 0.11.
+    func autotriggerOpensTheMenuAsTheMaskIsTyped() throws {
+        let record = try session().record("autotrigger")
+        let notes = record["notifications"]?.arrayValue?.compactMap { $0["message"]?.stringValue } ?? []
+        guard record["available"] == true else {
+            XCTAssertEqual(notes, ["maskfill: autotrigger needs Neovim 0.11 or later; <C-x><C-o> still offers the candidates"])
+            return
+        }
+        XCTAssertEqual(notes, [])
+        let words = record["menu"]?["items"]?.arrayValue?.compactMap { $0["word"]?.stringValue } ?? []
+        XCTAssertEqual(words.count, 5, "the server's candidates: \(record["menu"]?.serialized() ?? "")")
+        let first = words.first ?? "?"
+        let accepted = record["line_after_accept"]?.stringValue ?? ""
+        XCTAssertTrue(["I have watched this " + first, "I have watched this" + first].contains(accepted), accepted)
     }
 
     /// editors/nvim/tests/unit.lua: positions in every encoding, completion items (a menu that

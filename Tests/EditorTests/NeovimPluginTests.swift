@@ -18,6 +18,7 @@ final class NeovimPluginTests: XCTestCase {
     func testHoverShowsTheScoreTable() throws { try checks().hoverShowsTheScoreTable() }
     func testFillAllReplacesEveryMaskAndLeavesEverythingElseByteIdentical() throws { try checks().fillAllReplacesEveryMaskAndLeavesEverythingElseByteIdentical() }
     func testCheckhealthReportsTheExecutableItsVersionAndTheModel() throws { try checks().checkhealthReportsTheExecutableItsVersionAndTheModel() }
+    func testAutotriggerOpensTheMenuAsTheMaskIsTyped() throws { try checks().autotriggerOpensTheMenuAsTheMaskIsTyped() }
     func testThePluginsLuaUnitTestsPass() throws { try checks().thePluginsLuaUnitTestsPass() }
     func testThePluginFileDefinesTheCommandWithoutStartingAnything() throws { try checks().thePluginFileDefinesTheCommandWithoutStartingAnything() }
 }

@@ -276,6 +276,37 @@ local function run()
   mf.config.model_path = nil
   vim.cmd("checkhealth maskfill")
   results.health_default_model = api.nvim_buf_get_lines(0, 0, -1, false)
+
+  step("autotrigger: the menu opens as the > of <mask> is typed (0.11+), or a warning")
+  results.notifications = {}
+  mf.config.autotrigger = true
+  vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/auto.md"))
+  local auto_buf = api.nvim_get_current_buf()
+  wait_for("the client on the new buffer", function()
+    local c = mf.client(auto_buf)
+    return c and c.initialized
+  end)
+  results.autotrigger = { available = vim.lsp.completion ~= nil and vim.lsp.completion.enable ~= nil }
+  if results.autotrigger.available then
+    type_text("iI have watched this <mask>")
+    wait_for("the menu, without <C-x><C-o>", function()
+      return vim.fn.pumvisible() == 1
+    end)
+    results.autotrigger.menu = popup_items()
+    results.autotrigger.line_with_menu = api.nvim_get_current_line()
+    press("<C-y>")
+    wait_for("the menu to close", function()
+      return vim.fn.pumvisible() == 0
+    end)
+    sleep(50)
+    results.autotrigger.line_after_accept = api.nvim_get_current_line()
+    press("<Esc>")
+  else
+    wait_for("the warning", function()
+      return #results.notifications > 0
+    end)
+  end
+  results.autotrigger.notifications = vim.deepcopy(results.notifications)
 end
 
 H.run(run)

@@ -27,6 +27,9 @@ M.defaults = {
   filetypes = { "text", "markdown" },
   -- Set 'omnifunc' so that <C-x><C-o> offers the candidates (see :help maskfill-omnifunc).
   omnifunc = true,
+  -- Neovim 0.11+: open the menu by itself as the `>` of `<mask>` is typed (Neovim's built-in
+  -- LSP completion, vim.lsp.completion). Off by default: nvim-cmp users have their own menu.
+  autotrigger = false,
   -- Client capabilities, e.g. require("cmp_nvim_lsp").default_capabilities() for nvim-cmp.
   capabilities = nil,
   -- Called as on_attach(client, bufnr) after the plugin's own setup of the buffer.
@@ -354,6 +357,13 @@ local function on_attach(client, bufnr)
   local config = M.config or M.defaults
   if config.omnifunc then
     M.use_omnifunc(bufnr)
+  end
+  if config.autotrigger then
+    if vim.lsp.completion and vim.lsp.completion.enable then
+      vim.lsp.completion.enable(true, client.id, bufnr, { autotrigger = true })
+    else
+      warn_once("autotrigger needs Neovim 0.11 or later; <C-x><C-o> still offers the candidates", vim.log.levels.WARN)
+    end
   end
   if config.on_attach then
     config.on_attach(client, bufnr)
