@@ -1,10 +1,11 @@
 // Multi-head self-attention in fp32, one pool task per head (or group of heads): scores =
 // (q · scale) kᵀ, a softmax per query row, then the context as the probability-weighted sum of
-// value rows. The AVX-512 path works on 4 query rows at a time against keys transposed per
-// head, so both products are broadcast-and-FMA over 16 keys or 16 value columns at once: no
+// value rows. The AVX-512 and AVX2 paths work on 4 query rows at a time against keys transposed
+// per head, so both products are broadcast-and-FMA over many keys or value columns at once: no
 // horizontal sums, and each key or value vector loaded serves 4 rows.
 #include "CKernels.h"
 #include "thread_pool.h"
+#include "vector_math.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -98,8 +99,63 @@ __attribute__((target("avx512f,fma"))) static void context_avx512(const attentio
     }
 }
 
+
+// AVX2 (8 lanes, 16 registers): the same blocking with 16 keys or 16 value columns per pass,
+// so the 8 accumulators, 2 loaded vectors and the broadcast fit in registers.
+__attribute__((target("avx2,fma"))) static void scores_avx2(const attention_job *j, int offset, const float *kt,
+                                                             int ldk, int t0, int nt, float *scores) {
+    for (int r0 = 0; r0 < j->nk; r0 += 16) {
+        __m256 acc[QUERY_ROWS][2];
+        __m256i m[2];
+        for (int u = 0; u < 2; u++) {
+            m[u] = mf_lanes8(j->nk - r0 - 8 * u);
+            for (int t = 0; t < QUERY_ROWS; t++) acc[t][u] = _mm256_setzero_ps();
+        }
+        for (int c = 0; c < j->head_size; c++) {
+            __m256 keys[2];
+            for (int u = 0; u < 2; u++) keys[u] = _mm256_maskload_ps(kt + (size_t)c * ldk + r0 + 8 * u, m[u]);
+            for (int t = 0; t < QUERY_ROWS; t++) {
+                if (t >= nt) break;
+                __m256 q = _mm256_set1_ps(j->q[(size_t)(t0 + t) * j->ldq + offset + c] * j->scale);
+                for (int u = 0; u < 2; u++) acc[t][u] = _mm256_fmadd_ps(q, keys[u], acc[t][u]);
+            }
+        }
+        for (int t = 0; t < nt; t++)
+            for (int u = 0; u < 2; u++) _mm256_maskstore_ps(scores + (size_t)t * ldk + r0 + 8 * u, m[u], acc[t][u]);
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void context_avx2(const attention_job *j, int offset,
+                                                              const float *probabilities, int ldk, int t0, int nt) {
+    for (int c0 = 0; c0 < j->head_size; c0 += 16) {
+        __m256 acc[QUERY_ROWS][2];
+        __m256i m[2];
+        for (int u = 0; u < 2; u++) {
+            m[u] = mf_lanes8(j->head_size - c0 - 8 * u);
+            for (int t = 0; t < QUERY_ROWS; t++) acc[t][u] = _mm256_setzero_ps();
+        }
+        for (int r = 0; r < j->nk; r++) {
+            const float *row = j->v + (size_t)r * j->ldkv + offset + c0;
+            __m256 values[2];
+            for (int u = 0; u < 2; u++) values[u] = _mm256_maskload_ps(row + 8 * u, m[u]);
+            for (int t = 0; t < QUERY_ROWS; t++) {
+                if (t >= nt) break;
+                __m256 p = _mm256_set1_ps(probabilities[(size_t)t * ldk + r]);
+                for (int u = 0; u < 2; u++) acc[t][u] = _mm256_fmadd_ps(p, values[u], acc[t][u]);
+            }
+        }
+        for (int t = 0; t < nt; t++)
+            for (int u = 0; u < 2; u++)
+                _mm256_maskstore_ps(j->out + (size_t)(t0 + t) * j->ldo + offset + c0 + 8 * u, m[u], acc[t][u]);
+    }
+}
+
+typedef void (*scores_fn)(const attention_job *, int, const float *, int, int, int, float *);
+typedef void (*context_fn)(const attention_job *, int, const float *, int, int, int);
+
 // scratch: kᵀ (head_size × ldk) then the scores (QUERY_ROWS × ldk).
-static void attend_head_avx512(const attention_job *j, int head, float *scratch, int ldk) {
+static void attend_head_blocked(const attention_job *j, int head, float *scratch, int ldk, scores_fn scores_of,
+                                context_fn context_of) {
     int offset = head * j->head_size;
     float *kt = scratch;
     float *scores = scratch + (size_t)j->head_size * ldk;
@@ -109,9 +165,9 @@ static void attend_head_avx512(const attention_job *j, int head, float *scratch,
     }
     for (int t0 = 0; t0 < j->nq; t0 += QUERY_ROWS) {
         int nt = j->nq - t0 < QUERY_ROWS ? j->nq - t0 : QUERY_ROWS;
-        scores_avx512(j, offset, kt, ldk, t0, nt, scores);
+        scores_of(j, offset, kt, ldk, t0, nt, scores);
         for (int t = 0; t < nt; t++) mf_softmax(scores + (size_t)t * ldk, j->nk);
-        context_avx512(j, offset, scores, ldk, t0, nt);
+        context_of(j, offset, scores, ldk, t0, nt);
     }
 }
 #endif
@@ -123,12 +179,16 @@ static void attention_task(void *context, int task, int tasks) {
     if (first >= last) return;
     float stack_scratch[8192];
 #if defined(__x86_64__)
-    if (mf_cpu_features() & MF_CPU_AVX512) {
+    int features = mf_cpu_features();
+    if (features & (MF_CPU_AVX512 | MF_CPU_AVX2)) {
+        int avx512 = (features & MF_CPU_AVX512) != 0;
         int ldk = (j->nk + 15) & ~15;
         size_t count = (size_t)(j->head_size + QUERY_ROWS) * ldk;
         float *scratch = count <= sizeof stack_scratch / sizeof *stack_scratch ? stack_scratch : malloc(count * sizeof(float));
         if (!scratch) return;
-        for (int head = first; head < last; head++) attend_head_avx512(j, head, scratch, ldk);
+        for (int head = first; head < last; head++)
+            attend_head_blocked(j, head, scratch, ldk, avx512 ? scores_avx512 : scores_avx2,
+                                avx512 ? context_avx512 : context_avx2);
         if (scratch != stack_scratch) free(scratch);
         return;
     }

@@ -60,12 +60,56 @@ __attribute__((target("avx512f"))) static void softmax_avx512(float *x, int n) {
         _mm512_mask_storeu_ps(x + i, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), inverse));
     }
 }
+
+__attribute__((target("avx2,fma"))) static void gelu_erf_avx2(float *x, int n) {
+    for (int i = 0; i < n; i += 8) {
+        __m256i m = mf_lanes8(n - i);
+        __m256 v = _mm256_maskload_ps(x + i, m);
+        __m256 e = mf_erf256(_mm256_mul_ps(v, _mm256_set1_ps(0.70710678118654752f)));
+        __m256 g = _mm256_mul_ps(_mm256_mul_ps(v, _mm256_set1_ps(0.5f)), _mm256_add_ps(e, _mm256_set1_ps(1.0f)));
+        _mm256_maskstore_ps(x + i, m, g);
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void softmax_avx2(float *x, int n) {
+    __m256 minus_infinity = _mm256_set1_ps(-INFINITY);
+    __m256 maxv = minus_infinity;
+    for (int i = 0; i < n; i += 8) {
+        __m256i m = mf_lanes8(n - i);
+        __m256 v = _mm256_blendv_ps(minus_infinity, _mm256_maskload_ps(x + i, m), _mm256_castsi256_ps(m));
+        maxv = _mm256_max_ps(maxv, v);
+    }
+    __m128 half = _mm_max_ps(_mm256_castps256_ps128(maxv), _mm256_extractf128_ps(maxv, 1));
+    half = _mm_max_ps(half, _mm_movehl_ps(half, half));
+    half = _mm_max_ss(half, _mm_movehdup_ps(half));
+    __m256 max = _mm256_set1_ps(_mm_cvtss_f32(half));
+    __m256 sum = _mm256_setzero_ps();
+    for (int i = 0; i < n; i += 8) {
+        __m256i m = mf_lanes8(n - i);
+        __m256 e = _mm256_and_ps(mf_exp256(_mm256_sub_ps(_mm256_maskload_ps(x + i, m), max)), _mm256_castsi256_ps(m));
+        sum = _mm256_add_ps(sum, e);
+        _mm256_maskstore_ps(x + i, m, e);
+    }
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps(sum, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    __m256 inverse = _mm256_set1_ps(1.0f / _mm_cvtss_f32(s));
+    for (int i = 0; i < n; i += 8) {
+        __m256i m = mf_lanes8(n - i);
+        _mm256_maskstore_ps(x + i, m, _mm256_mul_ps(_mm256_maskload_ps(x + i, m), inverse));
+    }
+}
 #endif
 
 void mf_gelu_erf(float *x, int n) {
 #if defined(__x86_64__)
-    if (mf_cpu_features() & MF_CPU_AVX512) {
+    int features = mf_cpu_features();
+    if (features & MF_CPU_AVX512) {
         gelu_erf_avx512(x, n);
+        return;
+    }
+    if (features & MF_CPU_AVX2) {
+        gelu_erf_avx2(x, n);
         return;
     }
 #endif
@@ -86,8 +130,13 @@ void mf_gelu_tanh(float *x, int n) {
 void mf_softmax(float *x, int n) {
     if (n <= 0) return;
 #if defined(__x86_64__)
-    if (mf_cpu_features() & MF_CPU_AVX512) {
+    int features = mf_cpu_features();
+    if (features & MF_CPU_AVX512) {
         softmax_avx512(x, n);
+        return;
+    }
+    if (features & MF_CPU_AVX2) {
+        softmax_avx2(x, n);
         return;
     }
 #endif

@@ -59,33 +59,51 @@ __attribute__((target("avx2,fma"))) static inline float hsum256(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+// AVX2: 4 activation rows by 3 weight rows, so the 12 accumulators, 3 weight vectors and x
+// use all 16 registers; weight rows outermost as in the AVX-512 path.
+#define AVX2_ROWS 4
+#define AVX2_OUT 3
+
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+f32_tile_avx2(const float *x, int ldx, int nt, const float *w, int ldw, int depth, int o, int no, float *y, int ldy) {
+    __m256 acc[AVX2_OUT][AVX2_ROWS];
+    for (int j = 0; j < AVX2_OUT; j++)
+        for (int t = 0; t < AVX2_ROWS; t++) acc[j][t] = _mm256_setzero_ps();
+    const float *wr[AVX2_OUT];
+    for (int j = 0; j < AVX2_OUT; j++) wr[j] = w + (size_t)(o + (j < no ? j : 0)) * ldw;
+    int body = depth & ~7;
+    for (int i = 0; i < body; i += 8) {
+        __m256 wv[AVX2_OUT];
+        for (int j = 0; j < AVX2_OUT; j++) wv[j] = _mm256_loadu_ps(wr[j] + i);
+        for (int t = 0; t < AVX2_ROWS; t++) {
+            if (t >= nt) break;
+            __m256 xv = _mm256_loadu_ps(x + (size_t)t * ldx + i);
+            for (int j = 0; j < AVX2_OUT; j++) acc[j][t] = _mm256_fmadd_ps(xv, wv[j], acc[j][t]);
+        }
+    }
+    for (int j = 0; j < no; j++) {
+        for (int t = 0; t < nt; t++) {
+            float sum = hsum256(acc[j][t]);
+            const float *xr = x + (size_t)t * ldx;
+            for (int i = body; i < depth; i++) sum += xr[i] * wr[j][i];
+            y[(size_t)t * ldy + o + j] = sum;
+        }
+    }
+}
+
 __attribute__((target("avx2,fma"))) static void gemm_avx2(const float *x, int ldx, int rows, const float *w, int ldw,
                                                          int depth, int o_begin, int o_end, float *y, int ldy) {
-    int body = depth & ~7;
-    for (int t0 = 0; t0 < rows; t0 += 4) {
-        int nt = rows - t0 < 4 ? rows - t0 : 4;
-        for (int o = o_begin; o < o_end; o += 2) {
-            int no = o_end - o < 2 ? o_end - o : 2;
-            __m256 acc[2][4];
-            for (int j = 0; j < 2; j++)
-                for (int t = 0; t < 4; t++) acc[j][t] = _mm256_setzero_ps();
-            for (int i = 0; i < body; i += 8) {
-                __m256 w0 = _mm256_loadu_ps(w + (size_t)o * ldw + i);
-                __m256 w1 = no > 1 ? _mm256_loadu_ps(w + (size_t)(o + 1) * ldw + i) : w0;
-                for (int t = 0; t < nt; t++) {
-                    __m256 xv = _mm256_loadu_ps(x + (size_t)(t0 + t) * ldx + i);
-                    acc[0][t] = _mm256_fmadd_ps(xv, w0, acc[0][t]);
-                    acc[1][t] = _mm256_fmadd_ps(xv, w1, acc[1][t]);
-                }
-            }
-            for (int j = 0; j < no; j++) {
-                for (int t = 0; t < nt; t++) {
-                    float sum = hsum256(acc[j][t]);
-                    const float *xr = x + (size_t)(t0 + t) * ldx;
-                    const float *wr = w + (size_t)(o + j) * ldw;
-                    for (int i = body; i < depth; i++) sum += xr[i] * wr[i];
-                    y[(size_t)(t0 + t) * ldy + o + j] = sum;
-                }
+    for (int o = o_begin; o < o_end; o += AVX2_OUT) {
+        int no = o_end - o < AVX2_OUT ? o_end - o : AVX2_OUT;
+        for (int t0 = 0; t0 < rows; t0 += AVX2_ROWS) {
+            int nt = rows - t0 < AVX2_ROWS ? rows - t0 : AVX2_ROWS;
+            const float *xt = x + (size_t)t0 * ldx;
+            float *yt = y + (size_t)t0 * ldy;
+            switch (nt) {
+            case 4: f32_tile_avx2(xt, ldx, 4, w, ldw, depth, o, no, yt, ldy); break;
+            case 3: f32_tile_avx2(xt, ldx, 3, w, ldw, depth, o, no, yt, ldy); break;
+            case 2: f32_tile_avx2(xt, ldx, 2, w, ldw, depth, o, no, yt, ldy); break;
+            default: f32_tile_avx2(xt, ldx, 1, w, ldw, depth, o, no, yt, ldy); break;
             }
         }
     }

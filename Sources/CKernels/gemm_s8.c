@@ -111,15 +111,6 @@ gemm_vnni(const int8_t *x_signed, int ldx_signed, int rows, const int8_t *w, int
     if (x != stack_buffer) free(x);
 }
 
-// AVX2 has no u8*s8 dot with 32-bit sums; maddubs with |x| and sign(x)*w keeps pairs within int16
-// because both operands are at most 127 in magnitude.
-__attribute__((target("avx2,fma"))) static inline __m256i dot_s8_avx2(__m256i x, __m256i w) {
-    __m256i ax = _mm256_sign_epi8(x, x);
-    __m256i sw = _mm256_sign_epi8(w, x);
-    __m256i pairs = _mm256_maddubs_epi16(ax, sw);
-    return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
-}
-
 __attribute__((target("avx2,fma"))) static inline int32_t hsum_avx2(__m256i v) {
     __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
     s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
@@ -127,33 +118,62 @@ __attribute__((target("avx2,fma"))) static inline int32_t hsum_avx2(__m256i v) {
     return _mm_cvtsi128_si32(s);
 }
 
+// AVX2 has no u8*s8 dot with 32-bit sums; maddubs with |x| and sign(x)*w keeps pairs within
+// int16 because both operands are at most 127 in magnitude.
+// A tile of AVX2_ROWS activation rows by AVX2_OUT weight rows (8 accumulators, the weight
+// vectors, x, |x| and the constant fit in 16 registers); |x| is taken once per row and chunk
+// and serves every weight row of the tile.
+#define AVX2_ROWS 4
+#define AVX2_OUT 2
+
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+s8_tile_avx2(const int8_t *x, int ldx, int nt, const int8_t *w, int ldw, int depth, int o, int no, int32_t *y,
+             int ldy) {
+    __m256i acc[AVX2_OUT][AVX2_ROWS];
+    for (int j = 0; j < AVX2_OUT; j++)
+        for (int t = 0; t < AVX2_ROWS; t++) acc[j][t] = _mm256_setzero_si256();
+    const int8_t *wr[AVX2_OUT];
+    for (int j = 0; j < AVX2_OUT; j++) wr[j] = w + (size_t)(o + (j < no ? j : 0)) * ldw;
+    const __m256i ones = _mm256_set1_epi16(1);
+    int body = depth & ~31;
+    for (int i = 0; i < body; i += 32) {
+        __m256i wv[AVX2_OUT];
+        for (int j = 0; j < AVX2_OUT; j++) wv[j] = _mm256_loadu_si256((const __m256i *)(wr[j] + i));
+        for (int t = 0; t < AVX2_ROWS; t++) {
+            if (t >= nt) break;
+            __m256i xv = _mm256_loadu_si256((const __m256i *)(x + (size_t)t * ldx + i));
+            __m256i ax = _mm256_sign_epi8(xv, xv);
+            for (int j = 0; j < AVX2_OUT; j++) {
+                __m256i pairs = _mm256_maddubs_epi16(ax, _mm256_sign_epi8(wv[j], xv));
+                acc[j][t] = _mm256_add_epi32(acc[j][t], _mm256_madd_epi16(pairs, ones));
+            }
+        }
+    }
+    for (int j = 0; j < no; j++) {
+        for (int t = 0; t < nt; t++) {
+            int32_t sum = hsum_avx2(acc[j][t]);
+            const int8_t *xr = x + (size_t)t * ldx;
+            for (int i = body; i < depth; i++) sum += (int32_t)xr[i] * wr[j][i];
+            y[(size_t)t * ldy + o + j] = sum;
+        }
+    }
+}
+
 __attribute__((target("avx2,fma"))) static void gemm_avx2(const int8_t *x, int ldx, int rows, const int8_t *w, int ldw,
                                                          int depth, int o_begin, int o_end, int32_t *y, int ldy) {
-    int body = depth & ~31;
-    for (int t0 = 0; t0 < rows; t0 += 4) {
-        int nt = rows - t0 < 4 ? rows - t0 : 4;
-        for (int o = o_begin; o < o_end; o += 2) {
-            int no = o_end - o < 2 ? o_end - o : 2;
-            __m256i acc[2][4];
-            for (int j = 0; j < 2; j++)
-                for (int t = 0; t < 4; t++) acc[j][t] = _mm256_setzero_si256();
-            for (int i = 0; i < body; i += 32) {
-                __m256i w0 = _mm256_loadu_si256((const __m256i *)(w + (size_t)o * ldw + i));
-                __m256i w1 = no > 1 ? _mm256_loadu_si256((const __m256i *)(w + (size_t)(o + 1) * ldw + i)) : w0;
-                for (int t = 0; t < nt; t++) {
-                    __m256i xv = _mm256_loadu_si256((const __m256i *)(x + (size_t)(t0 + t) * ldx + i));
-                    acc[0][t] = _mm256_add_epi32(acc[0][t], dot_s8_avx2(xv, w0));
-                    acc[1][t] = _mm256_add_epi32(acc[1][t], dot_s8_avx2(xv, w1));
-                }
-            }
-            for (int j = 0; j < no; j++) {
-                for (int t = 0; t < nt; t++) {
-                    int32_t sum = hsum_avx2(acc[j][t]);
-                    const int8_t *xr = x + (size_t)(t0 + t) * ldx;
-                    const int8_t *wr = w + (size_t)(o + j) * ldw;
-                    for (int i = body; i < depth; i++) sum += (int32_t)xr[i] * wr[i];
-                    y[(size_t)(t0 + t) * ldy + o + j] = sum;
-                }
+    // Weight rows outermost, as in the VNNI path: each pair of rows is read once and reused
+    // from L1 for every tile of activation rows.
+    for (int o = o_begin; o < o_end; o += AVX2_OUT) {
+        int no = o_end - o < AVX2_OUT ? o_end - o : AVX2_OUT;
+        for (int t0 = 0; t0 < rows; t0 += AVX2_ROWS) {
+            int nt = rows - t0 < AVX2_ROWS ? rows - t0 : AVX2_ROWS;
+            const int8_t *xt = x + (size_t)t0 * ldx;
+            int32_t *yt = y + (size_t)t0 * ldy;
+            switch (nt) {  // constant row counts keep the accumulators in registers
+            case 4: s8_tile_avx2(xt, ldx, 4, w, ldw, depth, o, no, yt, ldy); break;
+            case 3: s8_tile_avx2(xt, ldx, 3, w, ldw, depth, o, no, yt, ldy); break;
+            case 2: s8_tile_avx2(xt, ldx, 2, w, ldw, depth, o, no, yt, ldy); break;
+            default: s8_tile_avx2(xt, ldx, 1, w, ldw, depth, o, no, yt, ldy); break;
             }
         }
     }
