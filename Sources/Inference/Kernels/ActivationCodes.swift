@@ -36,7 +36,14 @@ struct ActivationCodes {
     /// The codes as signed bytes (code − 128) with offsets 128 − zeroPoint, so that
     /// x ≈ scale · (value + offset): the row-major int8 kernels' input.
     var signed: (values: [Int8], offsets: [Int32]) {
-        (values.map { Int8(bitPattern: $0 ^ 0x80) }, zeroPoints.map { 128 - $0 })
+        // A loop over raw buffers (vectorized by the compiler) rather than map's closure calls.
+        let flipped = [Int8](unsafeUninitializedCapacity: values.count) { out, initialized in
+            values.withUnsafeBufferPointer { codes in
+                for index in 0..<codes.count { out[index] = Int8(bitPattern: codes[index] ^ 0x80) }
+            }
+            initialized = values.count
+        }
+        return (flipped, zeroPoints.map { 128 - $0 })
     }
 
     /// Whether products with `weights` take codes (int8 weights in either layout).
