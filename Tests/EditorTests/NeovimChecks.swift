@@ -90,7 +90,7 @@ struct NeovimChecks {
     func theSessionRanEveryStep() throws {
         let session = try session()
         XCTAssertNil(session.problem, session.problem ?? "")
-        XCTAssertEqual(session.results["steps"]?.arrayValue?.count, 12, "\(session.results["steps"]?.serialized() ?? "no steps")")
+        XCTAssertEqual(session.results["steps"]?.arrayValue?.count, 13, "\(session.results["steps"]?.serialized() ?? "no steps")")
     }
 
     /// Neovim reports a deprecated function through vim.deprecate (the harness records each
@@ -258,6 +258,20 @@ struct NeovimChecks {
         let first = words.first ?? "?"
         let accepted = record["line_after_accept"]?.stringValue ?? ""
         XCTAssertTrue(["I have watched this " + first, "I have watched this" + first].contains(accepted), accepted)
+    }
+
+    /// vim.lsp.buf.code_action() on a mask offers the server's "Replace with «word» (NN%)"
+    /// actions and "Fill every mask"; taking the first replaces the mask in the buffer.
+    func codeActionReplacesTheMask() throws {
+        let record = try session().record("code_action")
+        let offered = record["offered"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        XCTAssertEqual(offered.last, "Fill every mask", "\(offered)")
+        let first = try XCTUnwrap(offered.first { $0.hasPrefix("Replace with «") }, "\(offered)")
+        let quoted = first.split(separator: "«", maxSplits: 1).last?.split(separator: "»").first.map(String.init) ?? ""
+        XCTAssertTrue(first.hasSuffix("%)"), first)
+        let expected = quoted.hasPrefix("…") ? "The acting was" + quoted.dropFirst() + "." : "The acting was " + quoted + "."
+        XCTAssertEqual(record["line"], "The acting was <mask>.")
+        XCTAssertEqual(record["line_after"]?.stringValue, expected, "taking \(first)")
     }
 
     /// editors/nvim/tests/unit.lua: positions in every encoding, completion items (a menu that

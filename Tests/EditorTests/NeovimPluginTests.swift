@@ -19,6 +19,7 @@ final class NeovimPluginTests: XCTestCase {
     func testFillAllReplacesEveryMaskAndLeavesEverythingElseByteIdentical() throws { try checks().fillAllReplacesEveryMaskAndLeavesEverythingElseByteIdentical() }
     func testCheckhealthReportsTheExecutableItsVersionAndTheModel() throws { try checks().checkhealthReportsTheExecutableItsVersionAndTheModel() }
     func testAutotriggerOpensTheMenuAsTheMaskIsTyped() throws { try checks().autotriggerOpensTheMenuAsTheMaskIsTyped() }
+    func testCodeActionReplacesTheMask() throws { try checks().codeActionReplacesTheMask() }
     func testThePluginsLuaUnitTestsPass() throws { try checks().thePluginsLuaUnitTestsPass() }
     func testThePluginFileDefinesTheCommandWithoutStartingAnything() throws { try checks().thePluginFileDefinesTheCommandWithoutStartingAnything() }
 }

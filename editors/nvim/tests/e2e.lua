@@ -307,6 +307,41 @@ local function run()
     end)
   end
   results.autotrigger.notifications = vim.deepcopy(results.notifications)
+
+  step("code action on a mask: Replace with …")
+  press("<Esc>")
+  wait_for("normal mode", function()
+    return mode() == "n"
+  end)
+  local action_line = "The acting was <mask>."
+  api.nvim_buf_set_lines(auto_buf, -1, -1, false, { action_line })
+  local action_row = api.nvim_buf_line_count(auto_buf)
+  api.nvim_win_set_cursor(0, { action_row, #"The acting was <ma" })
+  local select = vim.ui.select
+  local offered = nil
+  vim.ui.select = function(items, opts, on_choice)
+    offered = {}
+    local choice = nil
+    for index, item in ipairs(items) do
+      local title = (opts.format_item and opts.format_item(item)) or tostring(item)
+      table.insert(offered, title)
+      if choice == nil and title:find("Replace with", 1, true) then
+        choice = index
+      end
+    end
+    on_choice(choice and items[choice], choice)
+  end
+  local before_tick = api.nvim_buf_get_changedtick(auto_buf)
+  vim.lsp.buf.code_action()
+  wait_for("the replaced mask", function()
+    return api.nvim_buf_get_changedtick(auto_buf) ~= before_tick
+  end)
+  vim.ui.select = select
+  results.code_action = {
+    line = action_line,
+    offered = offered,
+    line_after = api.nvim_buf_get_lines(auto_buf, action_row - 1, action_row, false)[1],
+  }
 end
 
 H.run(run)
