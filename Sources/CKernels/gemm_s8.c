@@ -119,7 +119,8 @@ __attribute__((target("avx2,fma"))) static inline int32_t hsum_avx2(__m256i v) {
 }
 
 // AVX2 has no u8*s8 dot with 32-bit sums; maddubs with |x| and sign(x)*w keeps pairs within
-// int16 because both operands are at most 127 in magnitude.
+// int16: |x| ≤ 128 (x = -128 gives the byte 0x80, read as unsigned 128) and |w| ≤ 127, so a
+// pair sums to at most 32,512.
 // A tile of AVX2_ROWS activation rows by AVX2_OUT weight rows (8 accumulators, the weight
 // vectors, x, |x| and the constant fit in 16 registers); |x| is taken once per row and chunk
 // and serves every weight row of the tile.
