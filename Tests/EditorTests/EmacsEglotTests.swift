@@ -2,13 +2,34 @@ import Foundation
 import JSON
 import XCTest
 
-/// editors/emacs/maskfill.el in a batch Emacs with eglot (Debian's Emacs 28 and elpa-eglot in CI),
-/// set up as the README says (no model path: the default model), talking to the built
-/// `maskfill lsp`. editors/emacs/tests/e2e.el completes at two masks through the *Completions*
-/// list, fills every mask, and records what the buffer holds after each step.
+/// editors/emacs/maskfill.el in a batch Emacs with eglot, set up as the README says (no model
+/// path: the default model), talking to the built `maskfill lsp`: Debian 12's Emacs 28 with
+/// elpa-eglot 1.9, and a current Emacs (30, eglot built in) from
+/// editors/emacs/tests/install_current_emacs.sh. editors/emacs/tests/e2e.el completes at two
+/// masks through the *Completions* list, fills every mask, and records what the buffer holds
+/// after each step.
 final class EmacsEglotTests: XCTestCase {
-    func testCompletionAndFillAllWorkInABatchEmacs() throws {
-        let emacs = try EditorTestSupport.tool("emacs", install: "apt-get install -y emacs-nox elpa-eglot")
+    func testCompletionAndFillAllWorkInDebiansEmacs28() throws {
+        let record = try session(try EditorTestSupport.tool("emacs", install: "apt-get install -y emacs-nox elpa-eglot"))
+        XCTAssertEqual(record["emacs_version"]?.stringValue?.hasPrefix("28."), true, "\(record["emacs_version"] ?? .null)")
+    }
+
+    func testCompletionAndFillAllWorkInACurrentEmacs() throws {
+        let installed = EditorTestSupport.repositoryRoot.appendingPathComponent(".build/test-tools/emacs-current/emacs")
+        guard FileManager.default.isExecutableFile(atPath: installed.path) else {
+            throw EditorTestSupport.ToolMissing(
+                description: "no current Emacs at \(installed.path), and the editor tests need one: bash editors/emacs/tests/install_current_emacs.sh (.ci/run does this in CI)")
+        }
+        let record = try session(installed)
+        let version = record["emacs_version"]?.stringValue ?? ""
+        XCTAssertGreaterThanOrEqual(Int(version.split(separator: ".").first ?? "") ?? 0, 29, version)
+        // Its own eglot, not Debian's elpa-eglot for Emacs 28.
+        XCTAssertEqual(record["eglot_library"]?.stringValue?.hasSuffix("/lisp/progmodes/eglot.elc"), true,
+                       "\(record["eglot_library"] ?? .null)")
+    }
+
+    /// Runs e2e.el in `emacs` and checks what it recorded; returns the record.
+    private func session(_ emacs: URL) throws -> JSONValue {
         let folder = try EditorTestSupport.temporaryFolder(self, "emacs")
         let results = folder.appendingPathComponent("results.json")
         let outcome = try EditorTestSupport.run(
@@ -53,13 +74,15 @@ final class EmacsEglotTests: XCTestCase {
         let afterChoice = "I have watched this <mask> and it was awesome. Then \(second) ate bread.\n"
         XCTAssertEqual(record["after_choice"]?.stringValue, afterChoice)
         XCTAssertNotEqual(afterChoice, text)
+        // Typed before the first mask just before completing there (the request must see it).
         let first = try XCTUnwrap(record["first_choice"]?.stringValue)
-        let afterBoth = afterChoice.replacingOccurrences(of: "<mask>", with: first)
+        let afterBoth = afterChoice.replacingOccurrences(of: "have watched this <mask>", with: "have really watched this \(first)")
         XCTAssertEqual(record["after_second_choice"]?.stringValue, afterBoth)
 
         // Fill-all right after typing fills the masks just typed.
         let filled = try XCTUnwrap(record["after_fill_all"]?.stringValue)
         XCTAssertTrue(filled.hasPrefix(afterBoth + "We drank "), filled)
         XCTAssertFalse(filled.contains("<mask>"), filled)
+        return record
     }
 }

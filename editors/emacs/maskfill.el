@@ -48,15 +48,19 @@
 
 (add-hook 'text-mode-hook #'maskfill-eglot-ensure)
 
-;;; Completion on an eglot without its `eglot--dumb-flex' style, such as 1.9 (Debian's, for Emacs
-;;; 28).  Its completion keeps only candidates that start with the text at point ("<mask>"), and
-;;; after a choice it deletes text on the assumption that the candidate starts with that text,
-;;; so a word could never replace a mask.  The eglot with that style handles such items itself.
+;;; Completion: MaskFill's own, on every eglot.  Eglot's completion takes its region from the
+;;; symbol at point, which a mask is not.  Eglot 1.9 (Debian's, for Emacs 28) keeps only the
+;;; candidates that start with the text at point ("<mask>") and deletes text on the assumption
+;;; that the chosen word starts with it; the eglot of Emacs 30 offers the words but, after a
+;;; choice, replaced more than the mask ("<mask> a" with "movie": "moviend it was").  Here the
+;;; region is the item's textEdit range and the words are shown unfiltered, in the server's order.
 
 (defun maskfill--items-at-point (server)
   "The server's completion items at point, as a list."
-  ;; As eglot's own request: :deferred makes eglot send the buffer's pending changes first, and
-  ;; a key pressed meanwhile (company, corfu) cancels it instead of waiting for the answer.
+  ;; The server must answer for the text as it is now: send the pending changes first (newer
+  ;; eglots no longer do that for :deferred requests).  A key pressed meanwhile (company,
+  ;; corfu) cancels the request instead of waiting for the answer.
+  (eglot--signal-textDocument/didChange)
   (let ((response (jsonrpc-request server :textDocument/completion (eglot--CompletionParams)
                                    :deferred :textDocument/completion
                                    :cancel-on-input t)))
@@ -108,9 +112,8 @@
 (add-to-list 'completion-category-defaults '(maskfill (styles maskfill-offered)))
 
 (defun maskfill--use-own-completion ()
-  "Put `maskfill--completion-at-point' first in MaskFill buffers on an older eglot."
-  (when (and (not (fboundp 'eglot--dumb-flex))
-             (eglot-current-server)
+  "Put `maskfill--completion-at-point' first in MaskFill buffers."
+  (when (and (eglot-current-server)
              (equal (plist-get (eglot--server-info (eglot-current-server)) :name) "maskfill"))
     (add-hook 'completion-at-point-functions #'maskfill--completion-at-point nil t)))
 

@@ -33,12 +33,21 @@
       (while (let ((next (next-single-property-change (point) 'completion--string)))
                (and next (goto-char next)))
         (when-let ((word (get-text-property (point) 'completion--string)))
-          (let ((end (next-single-property-change (point) 'completion--string nil (point-max))))
+          (let* ((start (point))
+                 (end (next-single-property-change start 'completion--string nil (point-max)))
+                 ;; The annotation is the text in `completions-annotations' face up to the next
+                 ;; column: after the word's span on Emacs 28, inside it on Emacs 30.
+                 (column-end (save-excursion (goto-char end) (skip-chars-forward "^\t\n") (point)))
+                 (annotation (text-property-search-forward 'face 'completions-annotations
+                                                           (lambda (wanted value) (memq wanted (ensure-list value)))))
+                 (inside (and annotation (<= (prop-match-end annotation) (max column-end end)))))
             (push (cons (substring-no-properties word)
-                        (string-trim (buffer-substring-no-properties
-                                      end (or (next-single-property-change end 'face) (line-end-position)))))
+                        (if inside
+                            (string-trim (buffer-substring-no-properties (prop-match-beginning annotation)
+                                                                         (prop-match-end annotation)))
+                          ""))
                   out)
-            (goto-char end))))
+            (goto-char (max end (if inside (prop-match-end annotation) start))))))
       (nreverse out))))
 
 (defun e2e-choose (word)
@@ -57,7 +66,8 @@
       (setq maskfill-program (getenv "MASKFILL_BIN"))
       (load (expand-file-name "editors/emacs/maskfill.el" default-directory))
       (setq eglot-confirm-server-initiated-edits nil)  ; no one to answer "Proceed?" here
-      (e2e-record "maskfill_completion" (not (fboundp 'eglot--dumb-flex)))
+      (e2e-record "emacs_version" emacs-version)
+      (e2e-record "eglot_library" (locate-library "eglot"))
       (let ((maskfill-model-path "~/models/roberta-base"))
         (e2e-record "contact_with_model" (maskfill--contact)))
       (e2e-record "contact_default" (maskfill--contact))
@@ -78,7 +88,11 @@
         (e2e-choose (car (nth 1 shown)))
         (e2e-record "second_choice" (car (nth 1 shown))))
       (e2e-record "after_choice" (buffer-substring-no-properties (point-min) (point-max)))
+      ;; Type before the first mask and complete there at once: the server must answer for
+      ;; the text with this change, or its range would miss the mask by the typed length.
       (goto-char (point-min))
+      (search-forward "have ")
+      (insert "really ")
       (search-forward "<mask>")
       (completion-at-point)
       (let ((shown (e2e-completions)))
