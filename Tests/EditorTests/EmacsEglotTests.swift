@@ -83,6 +83,15 @@ final class EmacsEglotTests: XCTestCase {
         let filled = try XCTUnwrap(record["after_fill_all"]?.stringValue)
         XCTAssertTrue(filled.hasPrefix(afterBoth + "We drank "), filled)
         XCTAssertFalse(filled.contains("<mask>"), filled)
+
+        // eglot-code-actions on a mask offers the server's "Replace with «word» (NN%)" and
+        // "Fill every mask"; the first replaces the mask.
+        let actions = record["code_actions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        XCTAssertEqual(actions.last, "Fill every mask", "\(actions)")
+        let replace = try XCTUnwrap(actions.first, "no code actions")
+        XCTAssertTrue(replace.hasPrefix("Replace with «") && replace.hasSuffix("%)"), replace)
+        let word = replace.dropFirst("Replace with «".count).prefix { $0 != "»" }
+        XCTAssertEqual(record["after_code_action"]?.stringValue, "The acting was \(word).")
         return record
     }
 }

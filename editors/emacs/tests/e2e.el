@@ -106,6 +106,21 @@
       (insert "We drank <mask> and <mask>.\n")
       (maskfill-fill-all)
       (e2e-record "after_fill_all" (buffer-substring-no-properties (point-min) (point-max)))
+
+      ;; A code action on a mask, chosen as the prompt would be answered: "Replace with …".
+      (goto-char (point-max))
+      (insert "The acting was <mask>.\n")
+      (search-backward "<mask>")
+      (forward-char 2)
+      (let ((offered nil)
+            (last-nonmenu-event ?a))  ; a key, not a mouse event: eglot prompts, not a menu
+        (cl-letf (((symbol-function 'completing-read)
+                   (lambda (_prompt collection &rest _)
+                     (setq offered (all-completions "" collection))
+                     (seq-find (lambda (title) (string-prefix-p "Replace with" title)) offered))))
+          (call-interactively #'eglot-code-actions))
+        (e2e-record "code_actions" (vconcat offered)))
+      (e2e-record "after_code_action" (buffer-substring-no-properties (line-beginning-position) (line-end-position)))
       (e2e-write-and-exit 0))
   (error
    (e2e-record "error" (format "%S" err))
