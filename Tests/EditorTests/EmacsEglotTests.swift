@@ -10,8 +10,15 @@ import XCTest
 /// after each step.
 final class EmacsEglotTests: XCTestCase {
     func testCompletionAndFillAllWorkInDebiansEmacs28() throws {
-        let record = try session(try EditorTestSupport.tool("emacs", install: "apt-get install -y emacs-nox elpa-eglot"))
+        let record = try session(try EditorTestSupport.tool("emacs", install: "apt-get install -y emacs-nox elpa-eglot elpa-company"))
         XCTAssertEqual(record["emacs_version"]?.stringValue?.hasPrefix("28."), true, "\(record["emacs_version"] ?? .null)")
+        // company-mode (Debian's elpa-company): the server's words in order, with their
+        // percentages, and the chosen one replaces the mask.
+        let candidates = try XCTUnwrap(record["company_candidates"]?.arrayValue?.compactMap(\.stringValue),
+                                       "no company session (elpa-company is not installed?)")
+        XCTAssertEqual(candidates.count, 5, "\(candidates)")
+        XCTAssertTrue(record["company_annotation"]?.stringValue?.hasSuffix("%") ?? false, "\(record["company_annotation"] ?? .null)")
+        XCTAssertEqual(record["after_company"]?.stringValue, "She drank a cup of \(candidates.first ?? "?") with her breakfast.")
     }
 
     func testCompletionAndFillAllWorkInACurrentEmacs() throws {

@@ -107,6 +107,21 @@
       (maskfill-fill-all)
       (e2e-record "after_fill_all" (buffer-substring-no-properties (point-min) (point-max)))
 
+      ;; company-mode (Debian's elpa-company, where installed) through its capf backend.
+      (when (require 'company nil t)
+        (goto-char (point-max))
+        (insert "She drank a cup of <mask> with her breakfast.\n")
+        (search-backward "<mask>")
+        (goto-char (match-end 0))
+        (company-mode 1)
+        (company-manual-begin)
+        (e2e-record "company_candidates" (vconcat (mapcar #'substring-no-properties company-candidates)))
+        (e2e-record "company_annotation" (and company-candidates
+                                              (company-call-backend 'annotation (car company-candidates))))
+        (company-complete-selection)
+        (e2e-record "after_company" (buffer-substring-no-properties (line-beginning-position) (line-end-position)))
+        (company-mode -1))
+
       ;; A code action on a mask, chosen as the prompt would be answered: "Replace with …".
       (goto-char (point-max))
       (insert "The acting was <mask>.\n")
