@@ -22,6 +22,7 @@ final class CurrentNeovimPluginTests: XCTestCase {
     func testCheckhealthReportsTheExecutableItsVersionAndTheModel() throws { try checks().checkhealthReportsTheExecutableItsVersionAndTheModel() }
     func testAutotriggerOpensTheMenuAsTheMaskIsTyped() throws { try checks().autotriggerOpensTheMenuAsTheMaskIsTyped() }
     func testCodeActionReplacesTheMask() throws { try checks().codeActionReplacesTheMask() }
+    func testInlayHintsShowTheBestWordAfterEachMask() throws { try checks().inlayHintsShowTheBestWordAfterEachMask() }
     func testThePluginsLuaUnitTestsPass() throws { try checks().thePluginsLuaUnitTestsPass() }
     func testThePluginFileDefinesTheCommandWithoutStartingAnything() throws { try checks().thePluginFileDefinesTheCommandWithoutStartingAnything() }
 
@@ -33,6 +34,7 @@ final class CurrentNeovimPluginTests: XCTestCase {
         XCTAssertTrue(parts.count == 3 && (parts[0], parts[1]) >= (0, 11), "Neovim \(version)")
         XCTAssertEqual(session.encoding, .utf8)
         XCTAssertEqual(try session.record("autotrigger")["available"], true, "vim.lsp.completion")
+        XCTAssertEqual(try session.record("inlay_hints")["available"], true, "vim.lsp.inlay_hint")
     }
 
     /// The README's set-up without setup(): vim.lsp.config + vim.lsp.enable start the server and

@@ -90,7 +90,7 @@ struct NeovimChecks {
     func theSessionRanEveryStep() throws {
         let session = try session()
         XCTAssertNil(session.problem, session.problem ?? "")
-        XCTAssertEqual(session.results["steps"]?.arrayValue?.count, 13, "\(session.results["steps"]?.serialized() ?? "no steps")")
+        XCTAssertEqual(session.results["steps"]?.arrayValue?.count, 14, "\(session.results["steps"]?.serialized() ?? "no steps")")
     }
 
     /// Neovim reports a deprecated function through vim.deprecate (the harness records each
@@ -272,6 +272,27 @@ struct NeovimChecks {
         let expected = quoted.hasPrefix("…") ? "The acting was" + quoted.dropFirst() + "." : "The acting was " + quoted + "."
         XCTAssertEqual(record["line"], "The acting was <mask>.")
         XCTAssertEqual(record["line_after"]?.stringValue, expected, "taking \(first)")
+    }
+
+    /// setup({ inlay_hints = true }): on 0.10 and later each mask gets its best candidate and
+    /// probability as virtual text right after it; older Neovims say that it needs 0.10.
+    func inlayHintsShowTheBestWordAfterEachMask() throws {
+        let record = try session().record("inlay_hints")
+        let notes = record["notifications"]?.arrayValue?.compactMap { $0["message"]?.stringValue } ?? []
+        guard record["available"] == true else {
+            XCTAssertEqual(notes, ["maskfill: inlay_hints needs Neovim 0.10 or later"])
+            return
+        }
+        XCTAssertEqual(notes, [])
+        let shown = (record["shown"]?.arrayValue ?? []).sorted { ($0["col"]?.intValue ?? 0) < ($1["col"]?.intValue ?? 0) }
+        // After "I have watched this <mask>" and "… and it was <mask>" (byte columns), nowhere else.
+        XCTAssertEqual(shown.map { [$0["row"]?.intValue, $0["col"]?.intValue] }, [[0, 26], [0, 44]], "\(shown)")
+        for hint in shown {
+            let text = hint["text"]?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+            let parts = text.split(separator: " ")
+            XCTAssertEqual(parts.count, 2, text)
+            XCTAssertTrue(parts.last?.hasSuffix("%") ?? false, text)
+        }
     }
 
     /// editors/nvim/tests/unit.lua: positions in every encoding, completion items (a menu that

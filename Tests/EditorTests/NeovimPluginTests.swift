@@ -20,6 +20,7 @@ final class NeovimPluginTests: XCTestCase {
     func testCheckhealthReportsTheExecutableItsVersionAndTheModel() throws { try checks().checkhealthReportsTheExecutableItsVersionAndTheModel() }
     func testAutotriggerOpensTheMenuAsTheMaskIsTyped() throws { try checks().autotriggerOpensTheMenuAsTheMaskIsTyped() }
     func testCodeActionReplacesTheMask() throws { try checks().codeActionReplacesTheMask() }
+    func testInlayHintsShowTheBestWordAfterEachMask() throws { try checks().inlayHintsShowTheBestWordAfterEachMask() }
     func testThePluginsLuaUnitTestsPass() throws { try checks().thePluginsLuaUnitTestsPass() }
     func testThePluginFileDefinesTheCommandWithoutStartingAnything() throws { try checks().thePluginFileDefinesTheCommandWithoutStartingAnything() }
 }

@@ -342,6 +342,48 @@ local function run()
     offered = offered,
     line_after = api.nvim_buf_get_lines(auto_buf, action_row - 1, action_row, false)[1],
   }
+
+  step("inlay hints after each mask (0.10+), or a warning")
+  results.notifications = {}
+  mf.config.inlay_hints = true
+  vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/hints.md"))
+  local hints_buf = api.nvim_get_current_buf()
+  api.nvim_buf_set_lines(hints_buf, 0, -1, false, { "I have watched this <mask> and it was <mask>.", "No mask here." })
+  wait_for("the client on the hints buffer", function()
+    local c = mf.client(hints_buf)
+    return c and c.initialized
+  end)
+  results.inlay_hints = { available = vim.lsp.inlay_hint ~= nil and vim.fn.has("nvim-0.10") == 1 }
+  if results.inlay_hints.available then
+    wait_for("two inlay hints shown", function()
+      local shown = 0
+      for _, id in pairs(api.nvim_get_namespaces()) do
+        for _, mark in ipairs(api.nvim_buf_get_extmarks(hints_buf, id, 0, -1, { details = true })) do
+          if mark[4].virt_text then
+            shown = shown + 1
+          end
+        end
+      end
+      return shown >= 2
+    end)
+    results.inlay_hints.shown = {}
+    for _, id in pairs(api.nvim_get_namespaces()) do
+      for _, mark in ipairs(api.nvim_buf_get_extmarks(hints_buf, id, 0, -1, { details = true })) do
+        if mark[4].virt_text then
+          local text = {}
+          for _, chunk in ipairs(mark[4].virt_text) do
+            table.insert(text, chunk[1])
+          end
+          table.insert(results.inlay_hints.shown, { row = mark[2], col = mark[3], text = table.concat(text) })
+        end
+      end
+    end
+  else
+    wait_for("the warning", function()
+      return #results.notifications > 0
+    end)
+  end
+  results.inlay_hints.notifications = vim.deepcopy(results.notifications)
 end
 
 H.run(run)

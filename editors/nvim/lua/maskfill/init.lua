@@ -30,6 +30,9 @@ M.defaults = {
   -- Neovim 0.11+: open the menu by itself as the `>` of `<mask>` is typed (Neovim's built-in
   -- LSP completion, vim.lsp.completion). Off by default: nvim-cmp users have their own menu.
   autotrigger = false,
+  -- Neovim 0.10+: show each mask's best candidate and its probability after the mask, as an
+  -- inlay hint (vim.lsp.inlay_hint). Off by default.
+  inlay_hints = false,
   -- Client capabilities, e.g. require("cmp_nvim_lsp").default_capabilities() for nvim-cmp.
   capabilities = nil,
   -- Called as on_attach(client, bufnr) after the plugin's own setup of the buffer.
@@ -363,6 +366,13 @@ local function on_attach(client, bufnr)
       vim.lsp.completion.enable(true, client.id, bufnr, { autotrigger = true })
     else
       warn_once("autotrigger needs Neovim 0.11 or later; <C-x><C-o> still offers the candidates", vim.log.levels.WARN)
+    end
+  end
+  if config.inlay_hints then
+    if vim.lsp.inlay_hint and vim.fn.has("nvim-0.10") == 1 then
+      vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
+    else
+      warn_once("inlay_hints needs Neovim 0.10 or later", vim.log.levels.WARN)
     end
   end
   if config.on_attach then
