@@ -355,29 +355,26 @@ local function run()
   end)
   results.inlay_hints = { available = vim.lsp.inlay_hint ~= nil and vim.fn.has("nvim-0.10") == 1 }
   if results.inlay_hints.available then
-    wait_for("two inlay hints shown", function()
-      local shown = 0
+    -- What the screen shows: extmarks with virtual text, in any namespace.
+    local function virtual_texts()
+      local shown = {}
       for _, id in pairs(api.nvim_get_namespaces()) do
         for _, mark in ipairs(api.nvim_buf_get_extmarks(hints_buf, id, 0, -1, { details = true })) do
           if mark[4].virt_text then
-            shown = shown + 1
+            local text = {}
+            for _, chunk in ipairs(mark[4].virt_text) do
+              table.insert(text, chunk[1])
+            end
+            table.insert(shown, { row = mark[2], col = mark[3], text = table.concat(text) })
           end
         end
       end
-      return shown >= 2
-    end)
-    results.inlay_hints.shown = {}
-    for _, id in pairs(api.nvim_get_namespaces()) do
-      for _, mark in ipairs(api.nvim_buf_get_extmarks(hints_buf, id, 0, -1, { details = true })) do
-        if mark[4].virt_text then
-          local text = {}
-          for _, chunk in ipairs(mark[4].virt_text) do
-            table.insert(text, chunk[1])
-          end
-          table.insert(results.inlay_hints.shown, { row = mark[2], col = mark[3], text = table.concat(text) })
-        end
-      end
+      return shown
     end
+    results.inlay_hints.shown = wait_for("two inlay hints shown", function()
+      local shown = virtual_texts()
+      return #shown >= 2 and shown
+    end)
   else
     wait_for("the warning", function()
       return #results.notifications > 0
