@@ -33,6 +33,22 @@ final class EmacsEglotTests: XCTestCase {
         // Its own eglot, not Debian's elpa-eglot for Emacs 28.
         XCTAssertEqual(record["eglot_library"]?.stringValue?.hasSuffix("/lisp/progmodes/eglot.elc"), true,
                        "\(record["eglot_library"] ?? .null)")
+        // Its eglot turns inlay hints on by itself: the best word and probability after each
+        // mask (positions are 1-based, at the mask's ">").
+        XCTAssertEqual(record["inlay_hints_mode"], true)
+        let hints = record["inlay_hints"]?.arrayValue ?? []
+        let opened = "I have watched this <mask> and it was awesome. Then <mask> ate bread.\n"
+        var maskEnds: [Int] = []
+        var searchFrom = opened.startIndex
+        while let found = opened.range(of: "<mask>", range: searchFrom..<opened.endIndex) {
+            maskEnds.append(opened.distance(from: opened.startIndex, to: found.upperBound))
+            searchFrom = found.upperBound
+        }
+        XCTAssertEqual(hints.compactMap { $0.arrayValue?.first?.intValue }, maskEnds, "\(hints)")
+        for hint in hints {
+            let text = hint.arrayValue?.last?.stringValue ?? ""
+            XCTAssertTrue(text.split(separator: " ").count == 2 && text.hasSuffix("%"), text)
+        }
     }
 
     /// Runs e2e.el in `emacs` and checks what it recorded; returns the record.

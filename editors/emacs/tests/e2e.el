@@ -50,6 +50,14 @@
             (goto-char (max end (if inside (prop-match-end annotation) start))))))
       (nreverse out))))
 
+(defun e2e-inlay-hints ()
+  "Eglot's inlay hints in the buffer: ((position . text) ...), in buffer order."
+  (let (hints)
+    (dolist (overlay (overlays-in (point-min) (point-max)))
+      (when-let ((text (overlay-get overlay 'after-string)))
+        (push (cons (overlay-start overlay) (string-trim (substring-no-properties text))) hints)))
+    (sort hints (lambda (a b) (< (car a) (car b))))))
+
 (defun e2e-choose (word)
   "Choose WORD in the *Completions* list, as RET on it does."
   (let ((window (get-buffer-window "*Completions*")))
@@ -78,6 +86,14 @@
       (run-hooks 'post-command-hook)  ; eglot-ensure connects after the command that opened the file
       (e2e-record "connected" (and (e2e-wait #'eglot-current-server 30) t))
       (e2e-record "server_name" (plist-get (eglot--server-info (eglot-current-server)) :name))
+
+      ;; Inlay hints (an eglot with them, Emacs 29+, turns them on by itself): the best word
+      ;; and its probability after each mask.  Batch Emacs does not redisplay, so ask directly.
+      (when (fboundp 'eglot--update-hints)
+        (e2e-record "inlay_hints_mode" (bound-and-true-p eglot-inlay-hints-mode))
+        (eglot--update-hints (point-min) (point-max))
+        (e2e-wait (lambda () (>= (length (e2e-inlay-hints)) 2)) 10)
+        (e2e-record "inlay_hints" (vconcat (mapcar (lambda (h) (vector (car h) (cdr h))) (e2e-inlay-hints)))))
 
       ;; Complete at the second mask, then at the first after the buffer changed.
       (goto-char (point-min))
