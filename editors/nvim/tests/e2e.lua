@@ -1,12 +1,14 @@
 -- End-to-end test of the MaskFill Neovim plugin in a real (headless) Neovim, with the real
--- `maskfill lsp`. Tests/EditorTests/NeovimPluginTests.swift runs it and checks what it writes:
+-- `maskfill lsp`. Tests/EditorTests/NeovimSession.swift runs it (in Debian's Neovim and a current one)
+-- and NeovimChecks.swift checks what it writes:
 --
 --   MASKFILL_BIN=.build/debug/maskfill MASKFILL_TEST_MODEL=Tests/InferenceTests/Fixtures/tiny-bert \
 --   MASKFILL_TEST_DIR=/tmp/work MASKFILL_TEST_OUT=/tmp/work/results.json \
 --   nvim --headless -u NONE -i NONE -n -c "luafile editors/nvim/tests/e2e.lua"
 --
 -- It types in insert mode, asks for completion with <C-x><C-o>, hovers, runs :MaskFillAll and
--- :checkhealth maskfill, and records what the editor shows in MASKFILL_TEST_OUT (JSON). The exit
+-- :checkhealth maskfill, opens the menu with `autotrigger` (0.11+), takes a code action, shows
+-- `inlay_hints` (0.10+), and records what the editor shows in MASKFILL_TEST_OUT (JSON). The exit
 -- code is 0 when every step ran; the Swift test judges the results.
 
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/harness.lua")

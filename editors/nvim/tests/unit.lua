@@ -4,7 +4,7 @@
 --   nvim --headless -u NONE -i NONE -n -c "luafile editors/nvim/tests/unit.lua"
 --
 -- Prints one line per failure and "N passed, M failed"; exits with 1 when something failed.
--- Tests/EditorTests/NeovimPluginTests.swift runs it.
+-- Tests/EditorTests/NeovimChecks.swift runs it, in each Neovim the tests use.
 
 local script = debug.getinfo(1, "S").source:sub(2)
 vim.opt.runtimepath:prepend(vim.fn.fnamemodify(script, ":p:h:h"))
