@@ -6,8 +6,9 @@ import XCTest
 /// path: the default model), talking to the built `maskfill lsp`: Debian 12's Emacs 28 with
 /// elpa-eglot 1.9, and a current Emacs (30, eglot built in) from
 /// editors/emacs/tests/install_current_emacs.sh. editors/emacs/tests/e2e.el completes at two
-/// masks through the *Completions* list, fills every mask, and records what the buffer holds
-/// after each step.
+/// masks through the *Completions* list, fills every mask, takes a code action, uses
+/// company-mode (28) and reads the inlay hints (30), and records what the buffer holds after
+/// each step.
 final class EmacsEglotTests: XCTestCase {
     func testCompletionAndFillAllWorkInDebiansEmacs28() throws {
         let record = try session(try EditorTestSupport.tool("emacs", install: "apt-get install -y emacs-nox elpa-eglot elpa-company"))
