@@ -14,8 +14,8 @@
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/harness.lua")
 local api = H.api
 local plugin_root, bin, model, dir, results = H.plugin_root, H.bin, H.model, H.dir, H.results
-local step, sleep, wait_for, type_text, press, mode, buffer_text, popup_items =
-  H.step, H.sleep, H.wait_for, H.type_text, H.press, H.mode, H.buffer_text, H.popup_items
+local step, sleep, wait_for, type_text, press, mode, buffer_text, popup_items, accept =
+  H.step, H.sleep, H.wait_for, H.type_text, H.press, H.mode, H.buffer_text, H.popup_items, H.accept
 
 -- Neovim 0.11 made client.request a method; the plugin's helper covers both (the plugin is on
 -- 'runtimepath' by the time a request is sent).
@@ -176,12 +176,7 @@ local function run()
 
   step("completion after [MASK], accepted with <C-y>")
   complete_after("accepted", client, "\r\rThe [MASK] was long, but the acting was <mask>")
-  press("<C-y>")
-  wait_for("the menu to close", function()
-    return vim.fn.pumvisible() == 0
-  end)
-  sleep(50)
-  results.accepted.line_after_accept = api.nvim_get_current_line()
+  results.accepted.line_after_accept = accept()
 
   step("completion with the cursor inside a mask, after non-ASCII text")
   local inside_line = "Déjà vu 🎬: the cursor stands in this <mask>"
@@ -197,12 +192,7 @@ local function run()
   end)
   results.inside.menu_inside = popup_items()
   results.inside.line_with_menu_inside = api.nvim_get_current_line()
-  press("<C-y>")
-  wait_for("the menu to close", function()
-    return vim.fn.pumvisible() == 0
-  end)
-  sleep(50)
-  results.inside.line_after_accept = api.nvim_get_current_line()
+  results.inside.line_after_accept = accept()
   press("<End>")
 
   step("more masks, some in code")
@@ -296,12 +286,7 @@ local function run()
     end)
     results.autotrigger.menu = popup_items()
     results.autotrigger.line_with_menu = api.nvim_get_current_line()
-    press("<C-y>")
-    wait_for("the menu to close", function()
-      return vim.fn.pumvisible() == 0
-    end)
-    sleep(50)
-    results.autotrigger.line_after_accept = api.nvim_get_current_line()
+    results.autotrigger.line_after_accept = accept()
     press("<Esc>")
   else
     wait_for("the warning", function()

@@ -133,6 +133,17 @@ function H.buffer_text(bufnr)
   return text
 end
 
+--- Takes the selected word with <C-y>; returns the line once the menu has closed and the
+--- plugin's CompleteDone handler has run.
+function H.accept()
+  H.press("<C-y>")
+  H.wait_for("the menu to close", function()
+    return vim.fn.pumvisible() == 0
+  end)
+  H.sleep(50)
+  return api.nvim_get_current_line()
+end
+
 --- The popup menu as Neovim shows it.
 function H.popup_items()
   local info = vim.fn.complete_info({ "mode", "items", "selected" })

@@ -42,12 +42,7 @@ local function complete(record_key, text, keys)
     end
   end
   record.menu = H.popup_items()
-  H.press("<C-y>")
-  H.wait_for("the menu to close", function()
-    return vim.fn.pumvisible() == 0
-  end)
-  H.sleep(50)
-  record.line_after_accept = api.nvim_get_current_line()
+  record.line_after_accept = H.accept()
   results[record_key] = record
   H.press("<End>")
 end
