@@ -90,10 +90,7 @@ __attribute__((target("avx2,fma"))) static void softmax_avx2(float *x, int n) {
         sum = _mm256_add_ps(sum, e);
         _mm256_maskstore_ps(x + i, m, e);
     }
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps(sum, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    __m256 inverse = _mm256_set1_ps(1.0f / _mm_cvtss_f32(s));
+    __m256 inverse = _mm256_set1_ps(1.0f / mf_hsum256(sum));
     for (int i = 0; i < n; i += 8) {
         __m256i m = mf_lanes8(n - i);
         _mm256_maskstore_ps(x + i, m, _mm256_mul_ps(_mm256_maskload_ps(x + i, m), inverse));

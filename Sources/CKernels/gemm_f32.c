@@ -1,6 +1,7 @@
 // fp32 products of activation rows with weight rows (row-major, as Hugging Face stores them):
 // the reference precision, and attention's score and context products.
 #include "CKernels.h"
+#include "vector_math.h"
 
 #include <stddef.h>
 
@@ -52,13 +53,6 @@ __attribute__((target("avx512f,avx512bw,fma"))) static void gemm_avx512(const fl
     }
 }
 
-__attribute__((target("avx2,fma"))) static inline float hsum256(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 // AVX2: 4 activation rows by 3 weight rows, so the 12 accumulators, 3 weight vectors and x
 // use all 16 registers; weight rows outermost as in the AVX-512 path.
 #define AVX2_ROWS 4
@@ -83,7 +77,7 @@ f32_tile_avx2(const float *x, int ldx, int nt, const float *w, int ldw, int dept
     }
     for (int j = 0; j < no; j++) {
         for (int t = 0; t < nt; t++) {
-            float sum = hsum256(acc[j][t]);
+            float sum = mf_hsum256(acc[j][t]);
             const float *xr = x + (size_t)t * ldx;
             for (int i = body; i < depth; i++) sum += xr[i] * wr[j][i];
             y[(size_t)t * ldy + o + j] = sum;

@@ -74,6 +74,14 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m256 mf_erf25
     return _mm256_or_ps(y, _mm256_and_ps(x, sign_bit));
 }
 
+// The sum of a vector's 8 lanes.
+__attribute__((target("avx2,fma"), always_inline)) static inline float mf_hsum256(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
 // Lanes [0, left) of 8 set, for maskload/maskstore.
 __attribute__((target("avx2"), always_inline)) static inline __m256i mf_lanes8(int left) {
     left = left < 0 ? 0 : (left > 8 ? 8 : left);
