@@ -309,10 +309,20 @@ def export_hf(model, out_dir, tok_src, state):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def save_ckpt(path, model, opt, state):
+def save_ckpt(path, model, opt, state, ema=None):
     tmp = path + ".tmp"
-    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": state}, tmp)
+    ck = {"model": model.state_dict(), "opt": opt.state_dict(), "state": state}
+    if ema is not None:
+        ck["ema"] = ema.state_dict()
+    torch.save(ck, tmp)
     os.replace(tmp, path)
+
+
+def ema_update(ema, model, decay):
+    """Polyak average: ema ← d·ema + (1−d)·model. It starts at the starting weights, which are
+    a trained model here (their share after n steps is d^n), so no warm-up ramp."""
+    with torch.no_grad():
+        torch._foreach_lerp_(list(ema.parameters()), list(model.parameters()), 1.0 - decay)
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -348,6 +358,9 @@ def main():
                     help="share of the loss that is KL to the starting model's predictions (0 = off): "
                          "keeps what the start knew while new text (--wordnet) teaches more")
     ap.add_argument("--distill-temp", type=float, default=1.0, help="softmax temperature of that KL")
+    ap.add_argument("--ema", type=float, default=0.0,
+                    help="keep an exponential moving average of the weights with this decay (e.g. 0.995; "
+                         "0 = off) and evaluate and export the average instead of the last step's weights")
     ap.add_argument("--bf16", action="store_true", help="autocast matmuls to bfloat16 (GPU; CPUs with AVX512-BF16/AMX)")
     ap.add_argument("--compile", action="store_true", help="torch.compile the encoder (GPU)")
     ap.add_argument("--export-minutes", type=float, default=10.0)
@@ -426,6 +439,16 @@ def main():
         log(f"head init '{args.head_init}' in {time.time()-t0:.0f}s")
     resume_step = state["step"]
     model.to(dev)
+    ema = None
+    if args.ema > 0:
+        # single-answer predictions flip from export to export at small batch sizes; the
+        # average of the recent weights is a steadier model to ship than the last step's
+        import copy
+        ema = copy.deepcopy(model).eval().requires_grad_(False)
+        if ck is not None and "ema" in ck:
+            ema.load_state_dict(ck["ema"], strict=False)
+            ema.tie_weights()
+        log(f"weight average: decay {args.ema}")
 
     head_params = [p for n, p in model.named_parameters() if n.startswith("cls.")]
     head_ids = {id(p) for p in head_params}
@@ -481,7 +504,7 @@ def main():
         if eval_rows is None:
             return None
         t0 = time.time()
-        res = evaluate_model(model, tok, "[MASK]", eval_rows, batch_size=64, device=dev)
+        res = evaluate_model(model if ema is None else ema, tok, "[MASK]", eval_rows, batch_size=64, device=dev)
         model.train()
         res["seconds"] = round(time.time() - t0, 1)
         return res
@@ -496,8 +519,8 @@ def main():
                 f"top5 {res['top5']:.4f} (words-only {res['top1_words']:.4f}/{res['top5_words']:.4f}) "
                 f"n={res['n']} in {res['seconds']}s")
             emit({"eval": res, "step": state["step"], "tokens": state["tokens"], "elapsed_s": state["elapsed_s"]})
-        export_hf(model, hf_out, tok_dir, st)
-        save_ckpt(ckpt_latest, model, opt, state)
+        export_hf(model if ema is None else ema, hf_out, tok_dir, st)
+        save_ckpt(ckpt_latest, model, opt, state, ema)
         log(f"exported {hf_out} and {ckpt_latest} in {time.time()-t0:.0f}s")
 
     if state["step"] == 0 and not resume:
@@ -513,7 +536,7 @@ def main():
         f"lr {args.lr}/{args.head_lr}, budget {args.steps or ''}{' steps' if args.steps else f'{args.minutes} min'}")
     while progress() < 1.0:
         if not state["predecay_saved"] and progress() >= 1.0 - args.decay_frac:
-            save_ckpt(ckpt_predecay, model, opt, state)
+            save_ckpt(ckpt_predecay, model, opt, state, ema)
             state["predecay_saved"] = True
             log(f"saved {ckpt_predecay} (start of the final decay)")
         inp, att, sel, lab = data.batch(state["step"], args.batch, args.mask_prob, args.mask_mode)
@@ -538,6 +561,8 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        if ema is not None:
+            ema_update(ema, model, args.ema)
         state["step"] += 1
         state["tokens"] += ntok
         iv_tok += ntok
