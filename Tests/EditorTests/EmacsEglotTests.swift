@@ -5,10 +5,10 @@ import XCTest
 /// editors/emacs/maskfill.el in a batch Emacs with eglot, set up as the README says (no model
 /// path: the default model), talking to the built `maskfill lsp`: Debian 12's Emacs 28 with
 /// elpa-eglot 1.9, and a current Emacs (30, eglot built in) from
-/// editors/emacs/tests/install_current_emacs.sh. editors/emacs/tests/e2e.el completes at two
-/// masks through the *Completions* list, fills every mask, takes a code action, uses
-/// company-mode (28) and reads the inlay hints (30), and records what the buffer holds after
-/// each step.
+/// editors/emacs/tests/install_current_emacs.sh. editors/emacs/tests/e2e.el asks for a hover
+/// (eglot's eldoc source), completes at two masks through the *Completions* list, fills every
+/// mask, takes a code action, uses company-mode (28) and reads the inlay hints (30), and
+/// records what the buffer holds after each step.
 final class EmacsEglotTests: XCTestCase {
     func testCompletionAndFillAllWorkInDebiansEmacs28() throws {
         let record = try session(try EditorTestSupport.tool("emacs", install: "apt-get install -y emacs-nox elpa-eglot elpa-company"))
@@ -90,6 +90,17 @@ final class EmacsEglotTests: XCTestCase {
                 return try XCTUnwrap(Double(note.dropLast()), note)
             }
             XCTAssertEqual(percentages, percentages.sorted(by: >), key)
+        }
+
+        // Hover inside the second mask (before anything changed) lists the words completion
+        // offered there, each on a line with its percentage.
+        let hover = try XCTUnwrap(record["hover"]?.stringValue, "no hover: \(record["hover"] ?? .null)")
+        let hoverLines = hover.split(separator: "\n")
+        let offered = record["completions"]?.arrayValue ?? []
+        XCTAssertFalse(offered.isEmpty)
+        for item in offered {
+            let (word, percentage) = (item.arrayValue?.first?.stringValue ?? "?", item.arrayValue?.last?.stringValue ?? "?")
+            XCTAssertTrue(hoverLines.contains { $0.contains(" \(word) ") && $0.hasSuffix(percentage) }, "\(word) \(percentage) is not in the hover:\n\(hover)")
         }
 
         // A chosen word replaces exactly its mask, also after the buffer changed.

@@ -95,6 +95,16 @@
         (e2e-wait (lambda () (>= (length (e2e-inlay-hints)) 2)) 10)
         (e2e-record "inlay_hints" (vconcat (mapcar (lambda (h) (vector (car h) (cdr h))) (e2e-inlay-hints)))))
 
+      ;; Hover (eldoc's source for it, as `M-x eldoc' or the echo area asks it) inside the
+      ;; second mask: the candidate table, as eglot renders it.
+      (goto-char (point-min))
+      (search-forward "<mask>" nil nil 2)
+      (backward-char 2)
+      (let ((hover nil))
+        (eglot-hover-eldoc-function (lambda (info &rest _) (setq hover (or info ""))))
+        (e2e-wait (lambda () hover) 10)
+        (e2e-record "hover" (and hover (substring-no-properties hover))))
+
       ;; Complete at the second mask, then at the first after the buffer changed.
       (goto-char (point-min))
       (search-forward "<mask>" nil nil 2)
