@@ -66,25 +66,40 @@ extension Unicode.Scalar {
     var isCombiningMark: Bool {
         value >= 0x80 && CharacterTables.combiningMark.containsScalar(value)
     }
+
+    /// The canonical combining class `tokenizers`' NFD sorts by (0 for a starter, and for marks
+    /// newer than its tables).
+    var tokenizersCombiningClass: UInt8 {
+        guard value >= 0x300 else { return 0 }
+        let table = CharacterTables.combiningClasses
+        return table.indexOfRange(containing: value, bounds: { ($0.0, $0.1) }).map { table[$0].2 } ?? 0
+    }
 }
 
 extension Array where Element == (UInt32, UInt32) {
-    /// Binary search in sorted, non-overlapping inclusive ranges.
     func containsScalar(_ value: UInt32) -> Bool {
+        indexOfRange(containing: value, bounds: { $0 }) != nil
+    }
+}
+
+extension Array {
+    /// Binary search in sorted, non-overlapping inclusive ranges of scalar values: the index of
+    /// the element whose (first, last) holds `value`.
+    func indexOfRange(containing value: UInt32, bounds: (Element) -> (UInt32, UInt32)) -> Int? {
         var low = 0
         var high = count
         while low < high {
             let middle = (low + high) / 2
-            let (first, last) = self[middle]
+            let (first, last) = bounds(self[middle])
             if value < first {
                 high = middle
             } else if value > last {
                 low = middle + 1
             } else {
-                return true
+                return middle
             }
         }
-        return false
+        return nil
     }
 }
 

@@ -7,40 +7,47 @@ struct BertNormalizer: Normalizer {
     let lowercase: Bool
 
     func normalize(_ text: NormalizedText) -> NormalizedText {
-        let strip = stripAccents ?? lowercase
+        let cleaned = cleanedText(text)
+        guard stripAccents ?? lowercase else { return lowercase ? lowercased(cleaned) : cleaned }
+        // NFD over the whole text (marks are reordered across scalars), then accents dropped.
+        let decomposed = CanonicalDecomposition.apply(cleaned)
         var result = NormalizedText()
-        result.reserveCapacity(text.count + 8)
-        for index in 0..<text.count {
-            let scalar = text.scalars[index]
-            let start = text.starts[index]
-            let end = text.ends[index]
-            let emitFinal: (Unicode.Scalar) -> Void = { result.append($0, start: start, end: end) }
-            let emitLowered: (Unicode.Scalar) -> Void = { scalar in
-                if lowercase { UnicodeMappings.lowercase(scalar, emitFinal) } else { emitFinal(scalar) }
-            }
-            let emitStripped: (Unicode.Scalar) -> Void = { scalar in
-                if strip {
-                    UnicodeMappings.decompose(scalar) { part in
-                        if !part.isBertAccent { emitLowered(part) }
-                    }
-                } else {
-                    emitLowered(scalar)
-                }
-            }
-            var current = scalar
-            if cleanText {
-                if current.isRemovedByBertCleaning { continue }
-                if Self.isBertWhitespace(current) { current = " " }
-            }
-            if handleChineseChars && Self.isChineseCharacter(current) {
-                emitStripped(" ")
-                emitStripped(current)
-                emitStripped(" ")
+        result.reserveCapacity(decomposed.count)
+        for index in 0..<decomposed.count where !decomposed.scalars[index].isBertAccent {
+            let (start, end) = (decomposed.starts[index], decomposed.ends[index])
+            if lowercase {
+                UnicodeMappings.lowercase(decomposed.scalars[index]) { result.append($0, start: start, end: end) }
             } else {
-                emitStripped(current)
+                result.append(decomposed.scalars[index], start: start, end: end)
             }
         }
         return result
+    }
+
+    /// Control characters dropped, whitespace made spaces, CJK ideographs padded with spaces.
+    private func cleanedText(_ text: NormalizedText) -> NormalizedText {
+        var result = NormalizedText()
+        result.reserveCapacity(text.count + 8)
+        for index in 0..<text.count {
+            var scalar = text.scalars[index]
+            let (start, end) = (text.starts[index], text.ends[index])
+            if cleanText {
+                if scalar.isRemovedByBertCleaning { continue }
+                if Self.isBertWhitespace(scalar) { scalar = " " }
+            }
+            if handleChineseChars && Self.isChineseCharacter(scalar) {
+                result.append(" ", start: start, end: end)
+                result.append(scalar, start: start, end: end)
+                result.append(" ", start: start, end: end)
+            } else {
+                result.append(scalar, start: start, end: end)
+            }
+        }
+        return result
+    }
+
+    private func lowercased(_ text: NormalizedText) -> NormalizedText {
+        text.flatMapScalars { scalar, emit in UnicodeMappings.lowercase(scalar, emit) }
     }
 
     static func isBertWhitespace(_ scalar: Unicode.Scalar) -> Bool {

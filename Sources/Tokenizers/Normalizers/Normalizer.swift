@@ -74,6 +74,6 @@ struct StripAccentsNormalizer: Normalizer {
 
 struct NFDNormalizer: Normalizer {
     func normalize(_ text: NormalizedText) -> NormalizedText {
-        text.flatMapScalars { scalar, emit in UnicodeMappings.decompose(scalar, emit) }
+        CanonicalDecomposition.apply(text)
     }
 }
