@@ -75,8 +75,10 @@ final class EmacsEglotTests: XCTestCase {
         XCTAssertEqual(record["connected"], true)
         XCTAssertEqual(record["server_name"], "maskfill")
         XCTAssertEqual(record["contact_default"]?.arrayValue?.last, ["maskfill": ["topK": 5]])
-        XCTAssertEqual(record["contact_with_model"]?.arrayValue?.last?["maskfill"]?["modelPath"]?.stringValue,
-                       folder.appendingPathComponent("models/roberta-base").path)
+        let configured = record["contact_with_model"]?.arrayValue?.last?["maskfill"]
+        XCTAssertEqual(configured?["modelPath"]?.stringValue, folder.appendingPathComponent("models/roberta-base").path)
+        XCTAssertEqual(configured?["contextTokens"], 256)
+        XCTAssertEqual(configured?["maskTokens"], ["___", "<mask>"])
 
         // Both lists are the server's words with their percentages, best first.
         for key in ["completions", "completions_after_change"] {

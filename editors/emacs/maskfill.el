@@ -23,6 +23,13 @@
 (defvar maskfill-top-k 5
   "Candidates per mask (1 to 50).")
 
+(defvar maskfill-context-tokens nil
+  "Tokens of text around a mask the model reads (16 to 4096); nil for the server's 96.")
+
+(defvar maskfill-mask-tokens nil
+  "Spellings that count as masks, such as (\"<mask>\" \"___\"); nil for the server's
+<mask>, [MASK] and the model's own mask token.")
+
 (defun maskfill--contact (&rest _)
   "The server command, with the settings as initializationOptions."
   (list maskfill-program "lsp"
@@ -32,7 +39,11 @@
         ;; is no JSON value to it: the connection failed before the server started.)
         (list :maskfill (append (when maskfill-model-path
                                   (list :modelPath (expand-file-name maskfill-model-path)))
-                                (list :topK maskfill-top-k)))))
+                                (list :topK maskfill-top-k)
+                                (when maskfill-context-tokens
+                                  (list :contextTokens maskfill-context-tokens))
+                                (when maskfill-mask-tokens
+                                  (list :maskTokens (vconcat maskfill-mask-tokens)))))))
 
 ;; Appended, so that servers configured for modes derived from text-mode (LaTeX, Org…) keep
 ;; precedence; markdown-mode (and gfm-mode, derived from it) first, then text-mode.

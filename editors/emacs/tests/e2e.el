@@ -76,7 +76,9 @@
       (setq eglot-confirm-server-initiated-edits nil)  ; no one to answer "Proceed?" here
       (e2e-record "emacs_version" emacs-version)
       (e2e-record "eglot_library" (locate-library "eglot"))
-      (let ((maskfill-model-path "~/models/roberta-base"))
+      (let ((maskfill-model-path "~/models/roberta-base")
+            (maskfill-context-tokens 256)
+            (maskfill-mask-tokens '("___" "<mask>")))
         (e2e-record "contact_with_model" (maskfill--contact)))
       (e2e-record "contact_default" (maskfill--contact))
 

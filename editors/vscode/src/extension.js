@@ -33,13 +33,16 @@ function readSettings() {
     path: expandHome(executable),
     modelPath: typeof modelPath === 'string' && modelPath.trim() !== '' ? expandHome(modelPath.trim()) : null,
     topK: config.get('topK', 5),
+    contextTokens: config.get('contextTokens', 96),
+    maskTokens: Array.isArray(config.get('maskTokens')) ? config.get('maskTokens') : null,
   };
 }
 
 /** The `maskfill` section the server reads: initializationOptions, didChangeConfiguration and
- *  workspace/configuration. `null` modelPath means the server's default model. */
+ *  workspace/configuration. `null` modelPath and maskTokens mean the server's defaults. */
 function serverSettings(settings) {
-  return { modelPath: settings.modelPath, topK: settings.topK };
+  const { modelPath, topK, contextTokens, maskTokens } = settings;
+  return { modelPath, topK, contextTokens, maskTokens };
 }
 
 /** The executable to run, or undefined when there is none: a path with a slash must be an

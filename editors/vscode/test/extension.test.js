@@ -152,12 +152,21 @@ test('package.json declares activation, settings and the command', () => {
   assert.ok(manifest.engines.vscode);
   assert.ok(manifest.dependencies['vscode-languageclient']);
   const properties = manifest.contributes.configuration.properties;
-  assert.deepEqual(Object.keys(properties).sort(), ['maskfill.modelPath', 'maskfill.path', 'maskfill.topK']);
+  assert.deepEqual(Object.keys(properties).sort(),
+    ['maskfill.contextTokens', 'maskfill.maskTokens', 'maskfill.modelPath', 'maskfill.path', 'maskfill.topK']);
   assert.equal(properties['maskfill.path'].default, 'maskfill');
   assert.equal(properties['maskfill.modelPath'].default, null);
   assert.equal(properties['maskfill.topK'].default, 5);
   assert.equal(properties['maskfill.topK'].minimum, 1);
   assert.equal(properties['maskfill.topK'].maximum, 50);
+  // The server's ranges (ServerConfiguration.swift), so the settings editor refuses what it would.
+  assert.equal(properties['maskfill.contextTokens'].default, 96);
+  assert.equal(properties['maskfill.contextTokens'].minimum, 16);
+  assert.equal(properties['maskfill.contextTokens'].maximum, 4096);
+  assert.equal(properties['maskfill.maskTokens'].default, null);
+  assert.equal(properties['maskfill.maskTokens'].minItems, 1);
+  assert.ok(new RegExp(properties['maskfill.maskTokens'].items.pattern).test('<mask>'));
+  assert.ok(!new RegExp(properties['maskfill.maskTokens'].items.pattern).test('a b'));
   const commands = manifest.contributes.commands;
   assert.equal(commands.length, 1);
   assert.equal(`${commands[0].category}: ${commands[0].title}`, 'MaskFill: Fill every mask');
@@ -182,7 +191,8 @@ test('activation starts `maskfill lsp` from PATH for plain text and markdown', a
     const selector = client.clientOptions.documentSelector;
     assert.deepEqual([...new Set(selector.map((s) => s.language))].sort(), ['markdown', 'plaintext']);
     assert.ok(selector.every((s) => s.scheme === 'file' || s.scheme === 'untitled'));
-    assert.deepEqual(client.clientOptions.initializationOptions, { maskfill: { modelPath: null, topK: 5 } });
+    assert.deepEqual(client.clientOptions.initializationOptions,
+      { maskfill: { modelPath: null, topK: 5, contextTokens: 96, maskTokens: null } });
     assert.ok(state.commands.has('maskfill.fillEveryMask'));
     assert.equal(context.subscriptions.length, 3);
     assert.deepEqual(state.messages, []);
@@ -191,12 +201,12 @@ test('activation starts `maskfill lsp` from PATH for plain text and markdown', a
   }
 });
 
-test('maskfill.path, modelPath and topK from the settings reach the server', async () => {
+test('maskfill.path, modelPath, topK, contextTokens and maskTokens from the settings reach the server', async () => {
   const { file } = fakeExecutable();
-  await activate({ path: file, modelPath: '~/models/maskfill-mini', topK: 12 });
+  await activate({ path: file, modelPath: '~/models/maskfill-mini', topK: 12, contextTokens: 256, maskTokens: ['___', '<mask>'] });
   const client = state.clients[0];
   assert.deepEqual(client.serverOptions, { command: file, args: ['lsp'] });
-  const expected = { modelPath: path.join(os.homedir(), 'models/maskfill-mini'), topK: 12 };
+  const expected = { modelPath: path.join(os.homedir(), 'models/maskfill-mini'), topK: 12, contextTokens: 256, maskTokens: ['___', '<mask>'] };
   assert.deepEqual(client.clientOptions.initializationOptions, { maskfill: expected });
   // workspace/configuration pulls get the same section, without `path`.
   const answer = client.clientOptions.middleware.workspace.configuration(
@@ -246,7 +256,7 @@ test('changed settings are sent to the server; a changed path restarts it', asyn
   state.settings.topK = 8;
   await listener({ affectsConfiguration: (section) => section === 'maskfill' || section === 'maskfill.topK' });
   assert.deepEqual(first.notifications, [
-    { method: 'workspace/didChangeConfiguration', params: { settings: { maskfill: { modelPath: null, topK: 8 } } } },
+    { method: 'workspace/didChangeConfiguration', params: { settings: { maskfill: { modelPath: null, topK: 8, contextTokens: 96, maskTokens: null } } } },
   ]);
 
   const other = fakeExecutable();
