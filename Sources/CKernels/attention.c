@@ -101,52 +101,92 @@ __attribute__((target("avx512f,fma"))) static void context_avx512(const attentio
 
 
 // AVX2 (8 lanes, 16 registers): the same blocking with 16 keys or 16 value columns per pass,
-// so the 8 accumulators, 2 loaded vectors and the broadcast fit in registers.
-__attribute__((target("avx2,fma"))) static void scores_avx2(const attention_job *j, int offset, const float *kt,
-                                                             int ldk, int t0, int nt, float *scores) {
-    for (int r0 = 0; r0 < j->nk; r0 += 16) {
+// so the 8 accumulators, 2 loaded vectors and the broadcast fit in registers. The row count is
+// a constant in each instance (the switch below), so no accumulator is spilled to the stack;
+// kᵀ's padding columns are zero, so whole vectors are loaded and stored up to ldk, and the scale
+// is applied once to each finished score, as the portable path does.
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+scores_rows_avx2(const float *q, int ldq, int nt, const float *kt, int ldk, int head_size, int nk, float scale,
+                 float *scores) {
+    const __m256 s = _mm256_set1_ps(scale);
+    for (int r0 = 0; r0 < nk; r0 += 16) {
         __m256 acc[QUERY_ROWS][2];
-        __m256i m[2];
-        for (int u = 0; u < 2; u++) {
-            m[u] = mf_lanes8(j->nk - r0 - 8 * u);
-            for (int t = 0; t < QUERY_ROWS; t++) acc[t][u] = _mm256_setzero_ps();
-        }
-        for (int c = 0; c < j->head_size; c++) {
-            __m256 keys[2];
-            for (int u = 0; u < 2; u++) keys[u] = _mm256_maskload_ps(kt + (size_t)c * ldk + r0 + 8 * u, m[u]);
-            for (int t = 0; t < QUERY_ROWS; t++) {
-                if (t >= nt) break;
-                __m256 q = _mm256_set1_ps(j->q[(size_t)(t0 + t) * j->ldq + offset + c] * j->scale);
-                for (int u = 0; u < 2; u++) acc[t][u] = _mm256_fmadd_ps(q, keys[u], acc[t][u]);
+        for (int t = 0; t < nt; t++) acc[t][0] = acc[t][1] = _mm256_setzero_ps();
+        const float *keys = kt + r0;
+        for (int c = 0; c < head_size; c++, keys += ldk) {
+            __m256 k0 = _mm256_loadu_ps(keys), k1 = _mm256_loadu_ps(keys + 8);
+            for (int t = 0; t < nt; t++) {
+                __m256 x = _mm256_broadcast_ss(q + (size_t)t * ldq + c);
+                acc[t][0] = _mm256_fmadd_ps(x, k0, acc[t][0]);
+                acc[t][1] = _mm256_fmadd_ps(x, k1, acc[t][1]);
             }
         }
-        for (int t = 0; t < nt; t++)
-            for (int u = 0; u < 2; u++) _mm256_maskstore_ps(scores + (size_t)t * ldk + r0 + 8 * u, m[u], acc[t][u]);
+        for (int t = 0; t < nt; t++) {
+            _mm256_storeu_ps(scores + (size_t)t * ldk + r0, _mm256_mul_ps(acc[t][0], s));
+            _mm256_storeu_ps(scores + (size_t)t * ldk + r0 + 8, _mm256_mul_ps(acc[t][1], s));
+        }
+    }
+}
+
+// scores[t][r] = scale · q[t] · k[r] for rows [t0, t0 + nt), from kt = kᵀ (head_size × ldk).
+__attribute__((target("avx2,fma"))) static void scores_avx2(const attention_job *j, int offset, const float *kt,
+                                                             int ldk, int t0, int nt, float *scores) {
+    const float *q = j->q + (size_t)t0 * j->ldq + offset;
+    switch (nt) {
+    case 4: scores_rows_avx2(q, j->ldq, 4, kt, ldk, j->head_size, j->nk, j->scale, scores); break;
+    case 3: scores_rows_avx2(q, j->ldq, 3, kt, ldk, j->head_size, j->nk, j->scale, scores); break;
+    case 2: scores_rows_avx2(q, j->ldq, 2, kt, ldk, j->head_size, j->nk, j->scale, scores); break;
+    default: scores_rows_avx2(q, j->ldq, 1, kt, ldk, j->head_size, j->nk, j->scale, scores); break;
+    }
+}
+
+// out[t] = Σ_r p[t][r] · v[r] over 16 columns of the head from c0 (fewer, masked, at its end).
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+context_columns_avx2(const float *v, int ldv, const float *p, int ldk, int nt, int nk, int columns, float *out,
+                     int ldo) {
+    const __m256i m0 = mf_lanes8(columns), m1 = mf_lanes8(columns - 8);
+    const int whole = columns >= 16;
+    __m256 acc[QUERY_ROWS][2];
+    for (int t = 0; t < nt; t++) acc[t][0] = acc[t][1] = _mm256_setzero_ps();
+    for (int r = 0; r < nk; r++, v += ldv) {
+        __m256 v0 = whole ? _mm256_loadu_ps(v) : _mm256_maskload_ps(v, m0);
+        __m256 v1 = whole ? _mm256_loadu_ps(v + 8) : _mm256_maskload_ps(v + 8, m1);
+        for (int t = 0; t < nt; t++) {
+            __m256 x = _mm256_broadcast_ss(p + (size_t)t * ldk + r);
+            acc[t][0] = _mm256_fmadd_ps(x, v0, acc[t][0]);
+            acc[t][1] = _mm256_fmadd_ps(x, v1, acc[t][1]);
+        }
+    }
+    for (int t = 0; t < nt; t++) {
+        if (whole) {
+            _mm256_storeu_ps(out + (size_t)t * ldo, acc[t][0]);
+            _mm256_storeu_ps(out + (size_t)t * ldo + 8, acc[t][1]);
+        } else {
+            _mm256_maskstore_ps(out + (size_t)t * ldo, m0, acc[t][0]);
+            _mm256_maskstore_ps(out + (size_t)t * ldo + 8, m1, acc[t][1]);
+        }
+    }
+}
+
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+context_rows_avx2(const attention_job *j, int offset, const float *p, int ldk, int t0, int nt) {
+    for (int c0 = 0; c0 < j->head_size; c0 += 16) {
+        const float *v = j->v + offset + c0;
+        float *out = j->out + (size_t)t0 * j->ldo + offset + c0;
+        if (j->head_size - c0 >= 16)
+            context_columns_avx2(v, j->ldkv, p, ldk, nt, j->nk, 16, out, j->ldo);
+        else
+            context_columns_avx2(v, j->ldkv, p, ldk, nt, j->nk, j->head_size - c0, out, j->ldo);
     }
 }
 
 __attribute__((target("avx2,fma"))) static void context_avx2(const attention_job *j, int offset,
                                                               const float *probabilities, int ldk, int t0, int nt) {
-    for (int c0 = 0; c0 < j->head_size; c0 += 16) {
-        __m256 acc[QUERY_ROWS][2];
-        __m256i m[2];
-        for (int u = 0; u < 2; u++) {
-            m[u] = mf_lanes8(j->head_size - c0 - 8 * u);
-            for (int t = 0; t < QUERY_ROWS; t++) acc[t][u] = _mm256_setzero_ps();
-        }
-        for (int r = 0; r < j->nk; r++) {
-            const float *row = j->v + (size_t)r * j->ldkv + offset + c0;
-            __m256 values[2];
-            for (int u = 0; u < 2; u++) values[u] = _mm256_maskload_ps(row + 8 * u, m[u]);
-            for (int t = 0; t < QUERY_ROWS; t++) {
-                if (t >= nt) break;
-                __m256 p = _mm256_set1_ps(probabilities[(size_t)t * ldk + r]);
-                for (int u = 0; u < 2; u++) acc[t][u] = _mm256_fmadd_ps(p, values[u], acc[t][u]);
-            }
-        }
-        for (int t = 0; t < nt; t++)
-            for (int u = 0; u < 2; u++)
-                _mm256_maskstore_ps(j->out + (size_t)(t0 + t) * j->ldo + offset + c0 + 8 * u, m[u], acc[t][u]);
+    switch (nt) {
+    case 4: context_rows_avx2(j, offset, probabilities, ldk, t0, 4); break;
+    case 3: context_rows_avx2(j, offset, probabilities, ldk, t0, 3); break;
+    case 2: context_rows_avx2(j, offset, probabilities, ldk, t0, 2); break;
+    default: context_rows_avx2(j, offset, probabilities, ldk, t0, 1); break;
     }
 }
 
@@ -163,6 +203,9 @@ static void attend_head_blocked(const attention_job *j, int head, float *scratch
         const float *key = j->k + (size_t)r * j->ldkv + offset;
         for (int c = 0; c < j->head_size; c++) kt[(size_t)c * ldk + r] = key[c];
     }
+    // zero padding: the AVX2 scores read whole vectors up to ldk
+    for (int c = 0; c < j->head_size; c++)
+        for (int r = j->nk; r < ldk; r++) kt[(size_t)c * ldk + r] = 0;
     for (int t0 = 0; t0 < j->nq; t0 += QUERY_ROWS) {
         int nt = j->nq - t0 < QUERY_ROWS ? j->nq - t0 : QUERY_ROWS;
         scores_of(j, offset, kt, ldk, t0, nt, scores);

@@ -61,39 +61,63 @@ __attribute__((target("avx512f"))) static void softmax_avx512(float *x, int n) {
     }
 }
 
+// The AVX2 loops use whole-vector loads and stores and mask only the last partial vector:
+// AMD's Zen cores run masked stores (vmaskmovps) as slow microcode.
+__attribute__((target("avx2,fma"), always_inline)) static inline __m256 gelu_erf8(__m256 v) {
+    __m256 e = mf_erf256(_mm256_mul_ps(v, _mm256_set1_ps(0.70710678118654752f)));
+    return _mm256_mul_ps(_mm256_mul_ps(v, _mm256_set1_ps(0.5f)), _mm256_add_ps(e, _mm256_set1_ps(1.0f)));
+}
+
 __attribute__((target("avx2,fma"))) static void gelu_erf_avx2(float *x, int n) {
-    for (int i = 0; i < n; i += 8) {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, gelu_erf8(_mm256_loadu_ps(x + i)));
+    if (i < n) {
         __m256i m = mf_lanes8(n - i);
-        __m256 v = _mm256_maskload_ps(x + i, m);
-        __m256 e = mf_erf256(_mm256_mul_ps(v, _mm256_set1_ps(0.70710678118654752f)));
-        __m256 g = _mm256_mul_ps(_mm256_mul_ps(v, _mm256_set1_ps(0.5f)), _mm256_add_ps(e, _mm256_set1_ps(1.0f)));
-        _mm256_maskstore_ps(x + i, m, g);
+        _mm256_maskstore_ps(x + i, m, gelu_erf8(_mm256_maskload_ps(x + i, m)));
     }
 }
 
 __attribute__((target("avx2,fma"))) static void softmax_avx2(float *x, int n) {
-    __m256 minus_infinity = _mm256_set1_ps(-INFINITY);
-    __m256 maxv = minus_infinity;
-    for (int i = 0; i < n; i += 8) {
-        __m256i m = mf_lanes8(n - i);
-        __m256 v = _mm256_blendv_ps(minus_infinity, _mm256_maskload_ps(x + i, m), _mm256_castsi256_ps(m));
-        maxv = _mm256_max_ps(maxv, v);
+    int body = n & ~7;
+    __m256 max0 = _mm256_set1_ps(-INFINITY), max1 = max0;
+    int i = 0;
+    for (; i + 16 <= body; i += 16) {
+        max0 = _mm256_max_ps(max0, _mm256_loadu_ps(x + i));
+        max1 = _mm256_max_ps(max1, _mm256_loadu_ps(x + i + 8));
     }
-    __m128 half = _mm_max_ps(_mm256_castps256_ps128(maxv), _mm256_extractf128_ps(maxv, 1));
+    if (i < body) max0 = _mm256_max_ps(max0, _mm256_loadu_ps(x + i));
+    max0 = _mm256_max_ps(max0, max1);
+    __m128 half = _mm_max_ps(_mm256_castps256_ps128(max0), _mm256_extractf128_ps(max0, 1));
     half = _mm_max_ps(half, _mm_movehl_ps(half, half));
     half = _mm_max_ss(half, _mm_movehdup_ps(half));
-    __m256 max = _mm256_set1_ps(_mm_cvtss_f32(half));
-    __m256 sum = _mm256_setzero_ps();
-    for (int i = 0; i < n; i += 8) {
-        __m256i m = mf_lanes8(n - i);
-        __m256 e = _mm256_and_ps(mf_exp256(_mm256_sub_ps(_mm256_maskload_ps(x + i, m), max)), _mm256_castsi256_ps(m));
-        sum = _mm256_add_ps(sum, e);
-        _mm256_maskstore_ps(x + i, m, e);
+    float top = _mm_cvtss_f32(half);
+    for (i = body; i < n; i++) top = x[i] > top ? x[i] : top;
+    __m256 max = _mm256_set1_ps(top);
+    __m256 sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps();
+    for (i = 0; i + 16 <= body; i += 16) {
+        __m256 e0 = mf_exp256(_mm256_sub_ps(_mm256_loadu_ps(x + i), max));
+        __m256 e1 = mf_exp256(_mm256_sub_ps(_mm256_loadu_ps(x + i + 8), max));
+        _mm256_storeu_ps(x + i, e0);
+        _mm256_storeu_ps(x + i + 8, e1);
+        sum0 = _mm256_add_ps(sum0, e0);
+        sum1 = _mm256_add_ps(sum1, e1);
     }
-    __m256 inverse = _mm256_set1_ps(1.0f / mf_hsum256(sum));
-    for (int i = 0; i < n; i += 8) {
-        __m256i m = mf_lanes8(n - i);
-        _mm256_maskstore_ps(x + i, m, _mm256_mul_ps(_mm256_maskload_ps(x + i, m), inverse));
+    if (i < body) {
+        __m256 e = mf_exp256(_mm256_sub_ps(_mm256_loadu_ps(x + i), max));
+        _mm256_storeu_ps(x + i, e);
+        sum0 = _mm256_add_ps(sum0, e);
+    }
+    if (body < n) {
+        __m256i m = mf_lanes8(n - body);
+        __m256 e = _mm256_and_ps(mf_exp256(_mm256_sub_ps(_mm256_maskload_ps(x + body, m), max)), _mm256_castsi256_ps(m));
+        _mm256_maskstore_ps(x + body, m, e);
+        sum1 = _mm256_add_ps(sum1, e);
+    }
+    __m256 inverse = _mm256_set1_ps(1.0f / mf_hsum256(_mm256_add_ps(sum0, sum1)));
+    for (i = 0; i < body; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), inverse));
+    if (body < n) {
+        __m256i m = mf_lanes8(n - body);
+        _mm256_maskstore_ps(x + body, m, _mm256_mul_ps(_mm256_maskload_ps(x + body, m), inverse));
     }
 }
 #endif
