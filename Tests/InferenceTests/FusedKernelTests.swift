@@ -74,10 +74,20 @@ final class FusedKernelTests: XCTestCase {
         return y
     }
 
-    func testPackedLinearLayerMatchesTheReference() throws {
-        try XCTSkipUnless(mf_packed_s8_available() != 0, "this CPU has no AVX-512 VNNI: weights are never packed here")
-        var generator = Generator(state: 99)
-        for (rows, outputs, depth) in [(1, 1, 1), (7, 13, 30), (9, 33, 64), (17, 50, 100), (3, 5, 768), (13, 40, 3072), (8, 64, 384)] {
+    /// One linear layer's inputs: codes with their zero points and scales, int8 weights with
+    /// their row sums and scales, a bias.
+    struct LinearCase {
+        let rows, outputs, depth, stride: Int
+        var codes: [UInt8]
+        let zeros: [Int32]
+        let w: [Int8]
+        let sums: [Int32]
+        let rowScales, wScales, bias: [Float]
+    }
+
+    func linearCases(seed: UInt64, shapes: [(Int, Int, Int)]) -> [LinearCase] {
+        var generator = Generator(state: seed)
+        return shapes.map { rows, outputs, depth in
             let stride = (depth + 3) / 4 * 4
             var codes = [UInt8](repeating: 0, count: rows * stride)
             for t in 0..<rows { for i in 0..<depth { codes[t * stride + i] = UInt8(generator.next() % 256) } }
@@ -85,30 +95,60 @@ final class FusedKernelTests: XCTestCase {
             let zeros = (0..<rows).map { _ in Int32(generator.next() % 256) }
             let w = (0..<(outputs * depth)).map { _ in generator.int8() }
             let sums = (0..<outputs).map { o in w[o * depth..<(o + 1) * depth].reduce(Int32(0)) { $0 + Int32($1) } }
-            var packed = [Int8](repeating: 0, count: Int(mf_packed_s8_size(Int32(outputs), Int32(depth))))
-            mf_pack_s8(w, Int32(depth), Int32(outputs), Int32(depth), &packed)
-            let ones = [Float](repeating: 1, count: max(rows, outputs))
-            let rowScales = (0..<rows).map { _ in 0.001 + abs(generator.float()) * 0.01 }
-            let wScales = (0..<outputs).map { _ in 0.001 + abs(generator.float()) * 0.01 }
-            let bias = (0..<outputs).map { _ in generator.float() }
+            return LinearCase(rows: rows, outputs: outputs, depth: depth, stride: stride, codes: codes, zeros: zeros, w: w, sums: sums,
+                              rowScales: (0..<rows).map { _ in 0.001 + abs(generator.float()) * 0.01 },
+                              wScales: (0..<outputs).map { _ in 0.001 + abs(generator.float()) * 0.01 },
+                              bias: (0..<outputs).map { _ in generator.float() })
+        }
+    }
+
+    /// Checks a linear-layer kernel on every path: the integer part exactly (unit scales, no
+    /// bias), then with scales, bias and GELU. `run(case, unitScales, activation, y)`.
+    func checkLinear(_ cases: [LinearCase], _ run: (LinearCase, Bool, mf_activation, inout [Float]) -> Void) {
+        for c in cases {
+            let ones = [Float](repeating: 1, count: max(c.rows, c.outputs))
+            let shape = "rows \(c.rows) outputs \(c.outputs) depth \(c.depth)"
             for (name, mask) in paths {
                 mf_set_cpu_feature_mask(mask)
-                // Unit scales and no bias: the integer part exactly.
-                var exact = [Float](repeating: .nan, count: rows * outputs)
-                mf_linear_s8_packed(codes, Int32(stride), Int32(rows), ones, zeros, packed, sums, ones, nil, Int32(depth),
-                                    Int32(outputs), Int32(MF_ACTIVATION_NONE.rawValue), &exact, Int32(outputs))
-                let expectedExact = referenceLinear(codes: codes, stride: stride, zeros: zeros, rowScales: ones, w: w,
-                                                    wScales: ones, bias: nil, rows: rows, outputs: outputs, depth: depth, gelu: false)
-                XCTAssertEqual(exact, expectedExact, "\(name) rows \(rows) outputs \(outputs) depth \(depth): integer part")
-                // Scales, bias and GELU.
-                var y = [Float](repeating: .nan, count: rows * outputs)
-                mf_linear_s8_packed(codes, Int32(stride), Int32(rows), rowScales, zeros, packed, sums, wScales, bias,
-                                    Int32(depth), Int32(outputs), Int32(MF_ACTIVATION_GELU_ERF.rawValue), &y, Int32(outputs))
-                let expected = referenceLinear(codes: codes, stride: stride, zeros: zeros, rowScales: rowScales, w: w,
-                                               wScales: wScales, bias: bias, rows: rows, outputs: outputs, depth: depth, gelu: true)
+                var exact = [Float](repeating: .nan, count: c.rows * c.outputs)
+                run(c, true, MF_ACTIVATION_NONE, &exact)
+                let expectedExact = referenceLinear(codes: c.codes, stride: c.stride, zeros: c.zeros, rowScales: ones, w: c.w,
+                                                    wScales: ones, bias: nil, rows: c.rows, outputs: c.outputs, depth: c.depth, gelu: false)
+                XCTAssertEqual(exact, expectedExact, "\(name) \(shape): integer part")
+                var y = [Float](repeating: .nan, count: c.rows * c.outputs)
+                run(c, false, MF_ACTIVATION_GELU_ERF, &y)
+                let expected = referenceLinear(codes: c.codes, stride: c.stride, zeros: c.zeros, rowScales: c.rowScales, w: c.w,
+                                               wScales: c.wScales, bias: c.bias, rows: c.rows, outputs: c.outputs, depth: c.depth, gelu: true)
                 let worst = zip(y, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .nan
-                XCTAssertLessThanOrEqual(worst, 1e-5, "\(name) rows \(rows) outputs \(outputs) depth \(depth): with scales, bias, GELU")
+                XCTAssertLessThanOrEqual(worst, 1e-5, "\(name) \(shape): with scales, bias, GELU")
             }
+        }
+    }
+
+    func testPackedLinearLayerMatchesTheReference() throws {
+        try XCTSkipUnless(mf_packed_s8_available() != 0, "this CPU has no AVX-512 VNNI: weights are never packed here")
+        let cases = linearCases(seed: 99, shapes: [(1, 1, 1), (7, 13, 30), (9, 33, 64), (17, 50, 100), (3, 5, 768), (13, 40, 3072), (8, 64, 384)])
+        checkLinear(cases) { c, unit, activation, y in
+            var packed = [Int8](repeating: 0, count: Int(mf_packed_s8_size(Int32(c.outputs), Int32(c.depth))))
+            mf_pack_s8(c.w, Int32(c.depth), Int32(c.outputs), Int32(c.depth), &packed)
+            let ones = [Float](repeating: 1, count: max(c.rows, c.outputs))
+            mf_linear_s8_packed(c.codes, Int32(c.stride), Int32(c.rows), unit ? ones : c.rowScales, c.zeros, packed, c.sums,
+                                unit ? ones : c.wScales, unit ? nil : c.bias, Int32(c.depth), Int32(c.outputs),
+                                Int32(activation.rawValue), &y, Int32(c.outputs))
+        }
+    }
+
+    /// The row-major layer takes signed codes (code − 128) with offsets 128 − zero point, as
+    /// ActivationCodes.signed makes them. Shapes cross its 32-row and 64-output blocks.
+    func testRowMajorLinearLayerMatchesTheReference() {
+        let cases = linearCases(seed: 5, shapes: [(1, 1, 1), (7, 13, 30), (33, 65, 64), (70, 150, 100), (3, 5, 768), (40, 129, 384), (35, 1000, 40)])
+        checkLinear(cases) { c, unit, activation, y in
+            let signed = c.codes.map { Int8(bitPattern: $0 ^ 0x80) }
+            let offsets = c.zeros.map { 128 - $0 }
+            let ones = [Float](repeating: 1, count: max(c.rows, c.outputs))
+            mf_linear_s8(signed, Int32(c.stride), Int32(c.rows), unit ? ones : c.rowScales, offsets, c.w, Int32(c.depth), c.sums,
+                         unit ? ones : c.wScales, unit ? nil : c.bias, Int32(c.depth), Int32(c.outputs),
+                         Int32(activation.rawValue), &y, Int32(c.outputs))
         }
     }
 

@@ -112,6 +112,14 @@ void mf_linear_s8_packed(const uint8_t *codes, int ldc, int rows, const float *r
                          const int8_t *packed, const int32_t *w_sums, const float *w_scales, const float *bias,
                          int depth, int outputs, int activation, float *y, int ldy);
 
+/// A linear layer on row-major int8 weights (x as signed codes, x ≈ row_scale · (x + row_offset)),
+/// split across the thread pool: y[t][o] = act(row_scales[t] * w_scales[o] *
+/// (Σ_i x[t][i]·w[o][i] + row_offsets[t]·w_sums[o]) + bias[o]); bias may be NULL, `activation`
+/// is an MF_ACTIVATION_*. Each block is dequantized and activated as soon as it is computed.
+void mf_linear_s8(const int8_t *x, int ldx, int rows, const float *row_scales, const int32_t *row_offsets,
+                  const int8_t *w, int ldw, const int32_t *w_sums, const float *w_scales, const float *bias, int depth,
+                  int outputs, int activation, float *y, int ldy);
+
 /// Multi-head attention context, heads split across the thread pool: for each head h (columns
 /// h*head_size ..< (h+1)*head_size), out_h = softmax(q_h k_hᵀ · scale) v_h. q is [nq × ldq],
 /// k and v are [nk × ldkv], out is [nq × ldo].

@@ -10,8 +10,9 @@ struct LinearLayer: Sendable {
 
     /// `codes` may carry x already quantized (int8 weights only).
     func apply(_ x: Matrix, codes: ActivationCodes? = nil, activation: ModelConfig.Activation? = nil) -> Matrix {
-        if case .packedInt8 = weights {
-            return applyPacked(codes ?? ActivationCodes(x), activation: activation)
+        switch weights {
+        case .packedInt8, .int8: return applyInt8(codes ?? ActivationCodes(x), activation: activation)
+        case .float: break
         }
         var y = weights.multiply(x, codes: codes)
         if let bias {
@@ -24,15 +25,19 @@ struct LinearLayer: Sendable {
         return y
     }
 
-    /// The packed VNNI path: one call does the product, dequantization, bias and (but for the
-    /// tanh GELU) the activation.
-    private func applyPacked(_ codes: ActivationCodes, activation: ModelConfig.Activation?) -> Matrix {
+    /// The int8 paths (packed for VNNI, row-major otherwise): one call does the product,
+    /// dequantization, bias and (but for the tanh GELU) the activation.
+    private func applyInt8(_ codes: ActivationCodes, activation: ModelConfig.Activation?) -> Matrix {
         let fused: mf_activation = switch activation {
         case nil, .geluTanh: MF_ACTIVATION_NONE
         case .gelu: MF_ACTIVATION_GELU_ERF
         case .relu: MF_ACTIVATION_RELU
         }
-        var y = weights.multiplyPacked(codes, bias: bias, activation: fused)
+        var y = if case .packedInt8 = weights {
+            weights.multiplyPacked(codes, bias: bias, activation: fused)
+        } else {
+            weights.multiplyRowMajor(codes, bias: bias, activation: fused)
+        }
         if activation == .geluTanh { y.apply(.geluTanh) }
         return y
     }

@@ -105,6 +105,34 @@ enum WeightMatrix: Sendable {
         return y
     }
 
+    /// activation(codes Wᵀ + bias) on the row-major int8 layout, split across threads with each
+    /// block dequantized and activated as soon as it is computed (mf_linear_s8). Only for `.int8`.
+    func multiplyRowMajor(_ codes: ActivationCodes, bias: FloatBuffer?, activation: mf_activation) -> Matrix {
+        guard case .int8(let weight, let scales, let rowSums, let outputs, let depth) = self else {
+            preconditionFailure("multiplyRowMajor needs row-major int8 weights")
+        }
+        var y = Matrix(rows: codes.rows, columns: outputs)
+        let (signed, offsets) = codes.signed
+        signed.withUnsafeBufferPointer { x in
+            codes.scales.withUnsafeBufferPointer { s in
+                offsets.withUnsafeBufferPointer { o in
+                    rowSums.withUnsafeBufferPointer { sums in
+                        y.values.withUnsafeMutableBufferPointer { out in
+                            guard let xBase = x.baseAddress, let sBase = s.baseAddress, let oBase = o.baseAddress,
+                                let sumsBase = sums.baseAddress, let yBase = out.baseAddress
+                            else { return }
+                            Parallel.ensureStarted()
+                            mf_linear_s8(xBase, Int32(codes.stride), Int32(codes.rows), sBase, oBase, weight.pointer, Int32(depth),
+                                         sumsBase, scales.pointer, bias?.pointer, Int32(depth), Int32(outputs),
+                                         Int32(activation.rawValue), yBase, Int32(outputs))
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
     /// Row `index` as floats (an embedding lookup), dequantized when int8.
     func row(_ index: Int, into output: UnsafeMutablePointer<Float>) {
         switch self {
