@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Turns a trained Hugging Face export into the shipped default model folder, and measures it.
 #   bash Models/recipe/ship.sh /work/train-out/hf-latest Models/maskfill-mini
-# Needs a release build (swift build -c release) and the eval sample from prepare_data.py.
+# Needs a release build (swift build -c release) and prepare_data.py's output in DATA (the eval
+# sample, and tokens.u16 for gptq.py's calibration text).
 set -euo pipefail
 source=${1:?usage: ship.sh HF_DIR OUT_DIR}
 target=${2:?usage: ship.sh HF_DIR OUT_DIR}
@@ -13,6 +14,8 @@ card=$(mktemp)  # the model card is written by hand: keep it across the rebuild
 if [ -f "$target/README.md" ]; then cp "$target/README.md" "$card"; fi
 rm -rf "$target"
 "$maskfill" quantize "$source" "$target"
+# same format and scales, codes re-rounded so the layers' outputs on real text move least
+python3 "$here/gptq.py" "$source" "$target" --data "$data" 2>/dev/null | tail -1
 if [ -s "$card" ]; then cp "$card" "$target/README.md"; fi
 rm -f "$card"
 python3 "$here/cased_forms.py" --model "$source" --out "$target/cased_forms.json"
