@@ -62,6 +62,11 @@ enum EvalCommand {
                 Output.error("maskfill eval: --against: \(error)")
                 return ExitCode.usage
             }
+            // agreement compares token ids, which only mean the same thing in one vocabulary
+            if reference?.tokenizer.vocabularySize != pipeline.tokenizer.vocabularySize || reference?.maskTokenID != pipeline.maskTokenID {
+                Output.error("maskfill eval: --against: \(against) has another vocabulary than \(folder)")
+                return ExitCode.usage
+            }
         }
         var agreement = TopKAgreement()
         var total = 0, top1 = 0, top5 = 0

@@ -53,10 +53,40 @@ final class EvalCommandTests: XCTestCase {
     func testAnUnreadableReferenceIsAUsageError() throws {
         let sentences = try writeSentences()
         defer { try? FileManager.default.removeItem(atPath: sentences) }
-        let run = try MaskfillProcess.run(["eval", "--model", FillCommandTests.tinyBert, "--against", "/nonexistent/model", sentences])
-        XCTAssertEqual(run.status, 2)
+        try checkUsageError(sentences, against: "/nonexistent/model")
+    }
+
+    /// Agreement compares token ids, so a reference with another vocabulary (tiny-roberta, with
+    /// the shared distilroberta tokenizer linked in) is refused rather than scored.
+    func testAReferenceWithAnotherVocabularyIsAUsageError() throws {
+        let tokenizer = Fixtures.tokenizers.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/tokenizers/roberta/tokenizer.json")
+        guard FileManager.default.fileExists(atPath: tokenizer.path) else {
+            throw XCTSkip("skipped: needs the shared RoBERTa tokenizer at \(tokenizer.path) (../shared is absent)")
+        }
+        let fixture = URL(fileURLWithPath: FillCommandTests.tinyBert).deletingLastPathComponent().appendingPathComponent("tiny-roberta")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maskfill-eval-roberta-\(UUID())")
+        let sentences = try writeSentences()
+        defer {
+            try? FileManager.default.removeItem(atPath: sentences)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for file in ["config.json", "model.safetensors"] {
+            try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(file), withDestinationURL: fixture.appendingPathComponent(file))
+        }
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("tokenizer.json"), withDestinationURL: tokenizer)
+        let message = try checkUsageError(sentences, against: folder.path)
+        XCTAssertTrue(message.contains("another vocabulary"), message)
+    }
+
+    @discardableResult
+    func checkUsageError(_ sentences: String, against reference: String) throws -> String {
+        let run = try MaskfillProcess.run(["eval", "--model", FillCommandTests.tinyBert, "--against", reference, sentences])
+        XCTAssertEqual(run.status, 2, reference)
         XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
         XCTAssertTrue(run.stderr.hasPrefix("maskfill eval: --against: "), run.stderr)
         XCTAssertEqual(run.stdout, "")
+        return run.stderr
     }
 }
