@@ -79,8 +79,8 @@ enum EvalCommand {
             }
             guard let candidates = try? pipeline.fill(sentence, topK: 5).first else { continue }
             if let reference {
-                guard let expected = try? reference.fill(sentence, topK: 5).first else { continue }
-                agreement.add(candidates.map(\.token), reference: expected.map(\.token))
+                guard let referenceCandidates = try? reference.fill(sentence, topK: 5).first else { continue }
+                agreement.add(candidates.map(\.token), reference: referenceCandidates.map(\.token))
             }
             let words = candidates.map { pipeline.wordPiece($0.tokenString).text.lowercased() }
             let expected = answer.lowercased()
