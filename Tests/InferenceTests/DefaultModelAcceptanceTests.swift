@@ -17,6 +17,8 @@ final class DefaultModelAcceptanceTests: XCTestCase {
     }
 
     static let fixtures = ModelFixtures.root.appendingPathComponent("default-model")
+    /// The bar: at least 8 of the 10 sentences have an answer in the top 5.
+    static let bar = 8
 
     func sentences() throws -> (sentences: [Sentence], referencePasses: Int) {
         let spec = try JSONValue.parse(Data(contentsOf: Self.fixtures.appendingPathComponent("sentences.json")))
@@ -78,6 +80,7 @@ final class DefaultModelAcceptanceTests: XCTestCase {
             passes += passed ? 1 : 0
         }
         print("default model: \(passes) of \(sentences.count) acceptance sentences have an answer in the top 5 (reference: \(referencePasses); the project's bar is 8)")
-        XCTAssertGreaterThanOrEqual(passes, referencePasses - 1, "the int8 engine loses acceptance sentences the reference passes")
+        XCTAssertGreaterThanOrEqual(referencePasses, Self.bar, "the shipped weights fall below the project's bar in transformers")
+        XCTAssertGreaterThanOrEqual(passes, Self.bar, "the int8 engine falls below the project's bar on the shipped model")
     }
 }
