@@ -88,3 +88,13 @@ enum ModelFixtures {
         return (0..<(info.shape.first ?? 0)).map { Array(values[$0 * columns..<($0 + 1) * columns]) }
     }
 }
+
+extension XCTestCase {
+    /// A new empty folder, removed when the test ends.
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("maskfill-model-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+}

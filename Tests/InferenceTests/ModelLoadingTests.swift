@@ -6,13 +6,6 @@ import XCTest
 
 /// config.json and weight-name handling, missing tensors, and the int8 folder round trip.
 final class ModelLoadingTests: XCTestCase {
-    func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("maskfill-model-\(UUID())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     func testConfigReadsBothFamilies() throws {
         let roberta = try ModelConfig.load(contentsOf: ModelFixtures.root.appendingPathComponent("tiny-roberta/config.json").path)
         XCTAssertEqual(roberta.family, .roberta)

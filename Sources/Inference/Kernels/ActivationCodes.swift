@@ -9,8 +9,13 @@ struct ActivationCodes {
     var values: [UInt8]
     var scales: [Float]
     var zeroPoints: [Int32]
+    /// The per-channel factor x was multiplied by before rounding (activation smoothing; see
+    /// `LinearLayer.inputScale`), or nil. Products may only use codes made with their own.
+    let inputScale: FloatBuffer?
 
-    init(_ x: Matrix) {
+    init(_ input: Matrix, inputScale: FloatBuffer? = nil) {
+        self.inputScale = inputScale
+        let x = inputScale.map { input.scalingColumns(by: $0) } ?? input
         rows = x.rows
         stride = (x.columns + 3) / 4 * 4
         values = [UInt8](repeating: 0, count: rows * stride)
@@ -44,6 +49,11 @@ struct ActivationCodes {
             initialized = values.count
         }
         return (flipped, zeroPoints.map { 128 - $0 })
+    }
+
+    /// Whether these codes were made for a product whose input is multiplied by `scale`.
+    func madeWith(inputScale scale: FloatBuffer?) -> Bool {
+        inputScale === scale
     }
 
     /// Whether products with `weights` take codes (int8 weights in either layout).

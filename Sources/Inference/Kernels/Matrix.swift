@@ -22,4 +22,17 @@ struct Matrix {
     func row(_ index: Int) -> ArraySlice<Float> {
         values[index * columns..<(index + 1) * columns]
     }
+
+    /// Every row multiplied element by element by `factors` (one per column).
+    func scalingColumns(by factors: FloatBuffer) -> Matrix {
+        var result = self
+        let columns = columns
+        result.values.withUnsafeMutableBufferPointer { out in
+            for row in 0..<rows {
+                let base = row * columns
+                for column in 0..<min(columns, factors.count) { out[base + column] *= factors.pointer[column] }
+            }
+        }
+        return result
+    }
 }

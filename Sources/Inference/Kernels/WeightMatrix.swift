@@ -21,6 +21,20 @@ enum WeightMatrix: Sendable {
         }
     }
 
+    /// A float matrix with column j multiplied by factors[j] (other layouts are returned as
+    /// they are: only float weights are rescaled, before quantizing or after dequantizing).
+    func scalingColumns(by factors: FloatBuffer) -> WeightMatrix {
+        guard case .float(let weight, let rows, let columns) = self, factors.count == columns else { return self }
+        let result = FloatBuffer(count: rows * columns)
+        let out = result.mutablePointer
+        for row in 0..<rows {
+            for column in 0..<columns {
+                out[row * columns + column] = weight.pointer[row * columns + column] * factors.pointer[column]
+            }
+        }
+        return .float(result, rows: rows, columns: columns)
+    }
+
     /// This matrix in the packed layout when the CPU has a kernel for it; otherwise itself.
     func packedForVNNI() -> WeightMatrix {
         guard case .int8(let values, let scales, let rowSums, let rows, let columns) = self, mf_packed_s8_available() != 0 else {

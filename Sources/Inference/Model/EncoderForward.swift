@@ -6,6 +6,8 @@ import Foundation
 /// rows alone; keys and values still come from every row.
 struct EncoderForward {
     let model: MaskedLanguageModel
+    /// Sees the inputs of the products that activation smoothing rescales (calibration only).
+    var observe: ((SmoothingSite, Matrix) -> Void)? = nil
 
     var config: ModelConfig { model.config }
 
@@ -13,7 +15,7 @@ struct EncoderForward {
         var x = embed(tokenIDs)
         for (index, layer) in model.layers.enumerated() {
             let isLast = index == model.layers.count - 1
-            x = forward(layer, x, queryRows: isLast ? outputRows : nil)
+            x = forward(layer, index: index, x, queryRows: isLast ? outputRows : nil)
         }
         return model.layers.isEmpty ? x.gathering(rows: outputRows) : x
     }
@@ -36,9 +38,10 @@ struct EncoderForward {
         return x
     }
 
-    func forward(_ layer: EncoderLayerWeights, _ x: Matrix, queryRows: [Int]?) -> Matrix {
+    func forward(_ layer: EncoderLayerWeights, index: Int, _ x: Matrix, queryRows: [Int]?) -> Matrix {
+        observe?(.attentionInput(layer: index), x)
         // Key, value (and, but for the last layer, query) read the same input: quantize it once.
-        let shared = ActivationCodes.needed(by: layer.key.weights) ? ActivationCodes(x) : nil
+        let shared = ActivationCodes.needed(by: layer.key.weights) ? layer.key.codes(for: x) : nil
         let keys = layer.key.apply(x, codes: shared)
         let values = layer.value.apply(x, codes: shared)
         let residual = queryRows.map { x.gathering(rows: $0) } ?? x
@@ -46,6 +49,7 @@ struct EncoderForward {
         let context = attention(queries: queries, keys: keys, values: values)
         var attended = layer.attentionOutput.apply(context)
         addLayerNorm(&attended, residual: residual, layer.attentionNorm)
+        observe?(.feedForwardInput(layer: index), attended)
         let inner = layer.intermediate.apply(attended, activation: config.activation)
         var output = layer.output.apply(inner)
         addLayerNorm(&output, residual: attended, layer.outputNorm)
@@ -91,9 +95,11 @@ struct EncoderForward {
 /// decoder against the vocabulary with its bias.
 struct HeadForward {
     let model: MaskedLanguageModel
+    var observe: ((SmoothingSite, Matrix) -> Void)? = nil
 
     func run(_ hidden: Matrix) -> Matrix {
         let head = model.head
+        observe?(.headInput, hidden)
         var transformed = head.dense.apply(hidden, activation: model.config.activation)
         let epsilon = model.config.layerNormEpsilon
         let columns = transformed.columns

@@ -53,10 +53,15 @@ public final class MaskedLanguageModel: Sendable {
         for index in 0..<config.layerCount {
             func part(_ name: String) -> String { names.layer(index, name) }
             let inner = config.intermediateSize
+            let projections = LinearLayer.sharingInputScale([
+                try loader.linear(part("attention.self.query"), outputs: hidden, inputs: hidden),
+                try loader.linear(part("attention.self.key"), outputs: hidden, inputs: hidden),
+                try loader.linear(part("attention.self.value"), outputs: hidden, inputs: hidden),
+            ])
             layers.append(EncoderLayerWeights(
-                query: try loader.linear(part("attention.self.query"), outputs: hidden, inputs: hidden),
-                key: try loader.linear(part("attention.self.key"), outputs: hidden, inputs: hidden),
-                value: try loader.linear(part("attention.self.value"), outputs: hidden, inputs: hidden),
+                query: projections[0],
+                key: projections[1],
+                value: projections[2],
                 attentionOutput: try loader.linear(part("attention.output.dense"), outputs: hidden, inputs: hidden),
                 attentionNorm: try loader.layerNorm(part("attention.output.LayerNorm"), size: hidden),
                 intermediate: try loader.linear(part("intermediate.dense"), outputs: inner, inputs: hidden),
@@ -80,6 +85,16 @@ public final class MaskedLanguageModel: Sendable {
             let more = loader.missing.count > 8 ? " and \(loader.missing.count - 8) more" : ""
             throw ModelError("\(file.path) is missing tensors: \(listed)\(more)")
         }
+    }
+
+    /// A model from parts already built (`Int8Export` makes its smoothed int8 model this way).
+    init(config: ModelConfig, precision: Precision, embeddings: EmbeddingWeights, layers: [EncoderLayerWeights],
+         head: MaskedLMHeadWeights) {
+        self.config = config
+        self.precision = precision
+        self.embeddings = embeddings
+        self.layers = layers
+        self.head = head
     }
 
     /// Logits over the vocabulary at each of `maskPositions` (indices into `tokenIDs`).

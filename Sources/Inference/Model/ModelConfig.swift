@@ -97,29 +97,41 @@ public struct ModelConfig: Sendable, Equatable {
     }
 }
 
-/// How `maskfill quantize` stored the weights, as recorded in config.json.
+/// How `maskfill quantize` stored the weights, as recorded in config.json. Version 1: int8
+/// weights with per-row scales. Version 2 adds optional per-channel input scales (activation
+/// smoothing), which version-1 readers would silently ignore, hence the new number.
 public struct QuantizationInfo: Sendable, Equatable {
     public static let method = "maskfill-int8"
-    public static let formatVersion = 1
+    public static let formatVersions = 1...2
+    /// How the activations of some products were smoothed, or nil (format_version 1).
+    public let smoothing: String?
 
-    public init() {}
+    public init(smoothing: String? = nil) {
+        self.smoothing = smoothing
+    }
+
+    var formatVersion: Int { smoothing == nil ? 1 : 2 }
 
     init(json: JSONValue) throws(ModelError) {
         guard json["quant_method"]?.stringValue == Self.method else {
             throw ModelError("config.json: unsupported quantization_config (quant_method \(json["quant_method"]?.serialized() ?? "missing"); MaskFill reads \"\(Self.method)\")")
         }
-        guard json["format_version"]?.intValue == Self.formatVersion else {
-            throw ModelError("config.json: unsupported \(Self.method) format_version \(json["format_version"]?.serialized() ?? "missing")")
+        guard let version = json["format_version"]?.intValue, Self.formatVersions.contains(version) else {
+            throw ModelError("config.json: unsupported \(Self.method) format_version \(json["format_version"]?.serialized() ?? "missing") (this MaskFill reads \(Self.formatVersions.lowerBound) to \(Self.formatVersions.upperBound))")
         }
+        smoothing = version >= 2 ? (json["smoothing"]?.stringValue ?? "input scales") : nil
     }
 
     var json: JSONValue {
-        [
+        let plain: JSONValue = [
             "quant_method": .string(Self.method),
-            "format_version": .int(Int64(Self.formatVersion)),
+            "format_version": .int(Int64(formatVersion)),
             "weights": "int8 symmetric per output channel (X.weight I8, X.weight_scale F32)",
             "word_embeddings": "int8 symmetric per row (also the tied MLM decoder)",
             "activations": "8-bit asymmetric per row (scale and zero point), computed at run time",
         ]
+        guard let smoothing, var object = plain.objectValue else { return plain }
+        object["smoothing"] = .string(smoothing)
+        return .object(object)
     }
 }

@@ -82,8 +82,25 @@ struct WeightLoader {
     }
 
     mutating func linear(_ base: String, outputs: Int, inputs: Int) throws(ModelError) -> LinearLayer {
-        LinearLayer(weights: try packableMatrix(base + ".weight", rows: outputs, columns: inputs),
-                    bias: try floats(base + ".bias", count: outputs))
+        let bias = try floats(base + ".bias", count: outputs)
+        guard has(base + ".input_scale") else {
+            return LinearLayer(weights: try packableMatrix(base + ".weight", rows: outputs, columns: inputs), bias: bias)
+        }
+        // A smoothed int8 layer (format_version 2): its stored columns were divided by these
+        // factors, so int8 runs multiply the input by them and fp32 runs fold them back in.
+        guard file.info(base + ".weight")?.dtype == .i8 else {
+            throw ModelError("\(file.path): \(base).input_scale comes only with int8 weights")
+        }
+        let scale = try floats(base + ".input_scale", count: inputs)
+        for index in 0..<inputs where !(scale.pointer[index].isFinite && scale.pointer[index] > 0) {
+            throw ModelError("\(file.path): \(base).input_scale[\(index)] is \(scale.pointer[index]); the factors must be positive")
+        }
+        switch precision {
+        case .int8:
+            return LinearLayer(weights: try packableMatrix(base + ".weight", rows: outputs, columns: inputs), bias: bias, inputScale: scale)
+        case .fp32:
+            return LinearLayer(weights: try matrix(base + ".weight", rows: outputs, columns: inputs).scalingColumns(by: scale), bias: bias)
+        }
     }
 
     mutating func layerNorm(_ base: String, size: Int) throws(ModelError) -> LayerNormWeights {

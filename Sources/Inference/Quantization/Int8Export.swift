@@ -4,9 +4,23 @@ import JSON
 /// `maskfill quantize`: an int8 model folder, the same layout as a Hugging Face one. Linear
 /// and embedding weights are I8 with an F32 `<name>_scale` per row; LayerNorms, biases and the
 /// position tables stay F32. config.json records the scheme; tokenizer.json is copied.
+/// With `smoothing`, the products that read LayerNorm outputs are smoothed (see
+/// `ActivationSmoothing`) and carry an F32 `<name>.input_scale`: format_version 2.
 public enum Int8Export {
-    public static func quantize(folder source: String, to destination: String) throws(ModelError) {
-        let model = try MaskedLanguageModel.load(folder: source, precision: .int8, packWeights: false)
+    public static func quantize(folder source: String, to destination: String, smoothing: ActivationSmoothing? = nil) throws(ModelError) {
+        var model: MaskedLanguageModel
+        var info = QuantizationInfo()
+        if let smoothing {
+            let float = try MaskedLanguageModel.load(folder: source, precision: .fp32, packWeights: false)
+            guard float.config.quantization == nil else {
+                throw ModelError("\(source) is already quantized; smoothing needs the float checkpoint it came from")
+            }
+            let (smoothed, sequences) = try smoothing.quantize(float)
+            model = smoothed
+            info = QuantizationInfo(smoothing: smoothing.describe(sequences: sequences))
+        } else {
+            model = try MaskedLanguageModel.load(folder: source, precision: .int8, packWeights: false)
+        }
         let tokenizer = source + "/tokenizer.json"
         guard FileManager.default.fileExists(atPath: tokenizer) else { throw ModelError("\(tokenizer) does not exist") }
         do {
@@ -16,7 +30,7 @@ public enum Int8Export {
         }
         try write(model, to: destination + "/model.safetensors")
         var config = model.config.json.objectValue ?? JSONObject()
-        config["quantization_config"] = QuantizationInfo().json
+        config["quantization_config"] = info.json
         try writeFile(JSONValue.object(config).serializedBytes(), to: destination + "/config.json")
         guard let tokenizerBytes = FileManager.default.contents(atPath: tokenizer) else { throw ModelError("cannot read \(tokenizer)") }
         try writeFile(Array(tokenizerBytes), to: destination + "/tokenizer.json")
@@ -39,6 +53,7 @@ public enum Int8Export {
         func linear(_ base: String, _ layer: LinearLayer) throws(ModelError) {
             try matrix(base + ".weight", layer.weights)
             if let bias = layer.bias { vector(base + ".bias", bias) }
+            if let scale = layer.inputScale { vector(base + ".input_scale", scale) }
         }
         func norm(_ base: String, _ weights: LayerNormWeights) {
             vector(base + ".weight", weights.gamma)
