@@ -129,10 +129,18 @@ def main():
             raise SystemExit(f"{path} has no int8 {key}")
         scale = tensors[key + "_scale"].float()
         weight = layer.weight.detach().float()
-        before = ((tensors[key].float() * scale[:, None] - weight) @ hessians[name] *
+        hessian = hessians[name]
+        smoothing = tensors.get(name + ".input_scale")
+        if smoothing is not None:
+            # a smoothed layer (`quantize --calibration`) stores W / m and rounds x · m: its
+            # codes approximate the divided columns, weighted by the scaled inputs' statistics
+            m = smoothing.float()
+            weight = weight / m[None, :]
+            hessian = hessian * m[:, None] * m[None, :]
+        before = ((tensors[key].float() * scale[:, None] - weight) @ hessian *
                   (tensors[key].float() * scale[:, None] - weight)).sum().item()
-        codes = gptq_codes(weight, hessians[name], scale)
-        after = ((codes.float() * scale[:, None] - weight) @ hessians[name] *
+        codes = gptq_codes(weight, hessian, scale)
+        after = ((codes.float() * scale[:, None] - weight) @ hessian *
                  (codes.float() * scale[:, None] - weight)).sum().item()
         print(f"{name}: output error {before:.4g} -> {after:.4g}", flush=True)
         tensors[key] = codes

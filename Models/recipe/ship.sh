@@ -13,7 +13,11 @@ maskfill=${MASKFILL:-$here/../../.build/release/maskfill}
 card=$(mktemp)  # the model card is written by hand: keep it across the rebuild
 if [ -f "$target/README.md" ]; then cp "$target/README.md" "$card"; fi
 rm -rf "$target"
-"$maskfill" quantize "$source" "$target"
+# activation smoothing (README section 6): ranges measured on training text, never the test split
+calibration=$(mktemp)
+python3 "$here/calibration_text.py" --out "$calibration" ${CORPORA:+--corpora "$CORPORA"}
+"$maskfill" quantize --calibration "$calibration" "$source" "$target"
+rm -f "$calibration"
 # same format and scales, codes re-rounded so the layers' outputs on real text move least
 python3 "$here/gptq.py" "$source" "$target" --data "$data" 2>/dev/null | tail -1
 if [ -s "$card" ]; then cp "$card" "$target/README.md"; fi
