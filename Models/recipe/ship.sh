@@ -2,7 +2,8 @@
 # Turns a trained Hugging Face export into the shipped default model folder, and measures it.
 #   bash Models/recipe/ship.sh /work/train-out/hf-latest Models/maskfill-mini
 # Needs a release build (swift build -c release) and prepare_data.py's output in DATA (the eval
-# sample, and tokens.u16 for gptq.py's calibration text).
+# sample, and tokens.u16 for gptq.py's calibration text). SMOOTH=1 smooths the activations
+# first (quantize --calibration; README section 6); the shipped folder is made without it.
 set -euo pipefail
 source=${1:?usage: ship.sh HF_DIR OUT_DIR}
 target=${2:?usage: ship.sh HF_DIR OUT_DIR}
@@ -13,11 +14,15 @@ maskfill=${MASKFILL:-$here/../../.build/release/maskfill}
 card=$(mktemp)  # the model card is written by hand: keep it across the rebuild
 if [ -f "$target/README.md" ]; then cp "$target/README.md" "$card"; fi
 rm -rf "$target"
-# activation smoothing (README section 6): ranges measured on training text, never the test split
-calibration=$(mktemp)
-python3 "$here/calibration_text.py" --out "$calibration" ${CORPORA:+--corpora "$CORPORA"}
-"$maskfill" quantize --calibration "$calibration" "$source" "$target"
-rm -f "$calibration"
+if [ -n "${SMOOTH:-}" ]; then
+  # activation smoothing (README section 6): ranges measured on training text, never the test split
+  calibration=$(mktemp)
+  python3 "$here/calibration_text.py" --out "$calibration" ${CORPORA:+--corpora "$CORPORA"}
+  "$maskfill" quantize --calibration "$calibration" "$source" "$target"
+  rm -f "$calibration"
+else
+  "$maskfill" quantize "$source" "$target"
+fi
 # same format and scales, codes re-rounded so the layers' outputs on real text move least
 python3 "$here/gptq.py" "$source" "$target" --data "$data" 2>/dev/null | tail -1
 if [ -s "$card" ]; then cp "$card" "$target/README.md"; fi
