@@ -18,7 +18,7 @@ if [ -n "${SMOOTH:-}" ]; then
   # activation smoothing (README section 6): ranges measured on training text, never the test split
   calibration=$(mktemp)
   python3 "$here/calibration_text.py" --out "$calibration" ${CORPORA:+--corpora "$CORPORA"}
-  "$maskfill" quantize --calibration "$calibration" "$source" "$target"
+  "$maskfill" quantize --calibration "$calibration" --calibration-lines 512 "$source" "$target"
   rm -f "$calibration"
 else
   "$maskfill" quantize "$source" "$target"

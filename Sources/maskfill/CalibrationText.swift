@@ -14,7 +14,7 @@ enum CalibrationText {
         guard let alphaValue, alphaValue >= 0, alphaValue <= 1 else {
             return .failure(Failure(message: "--alpha must be a number from 0 to 1"))
         }
-        let lineLimit = lines.map { Int($0) } ?? 512
+        let lineLimit = lines.map { Int($0) } ?? 128
         guard let lineLimit, lineLimit > 0 else { return .failure(Failure(message: "--calibration-lines must be a positive whole number")) }
         guard let data = FileManager.default.contents(atPath: file) else {
             return .failure(Failure(message: "cannot read the calibration file \(file)"))
@@ -36,7 +36,14 @@ enum CalibrationText {
             .prefix(lineLimit)
         guard !chosen.isEmpty else { return .failure(Failure(message: "\(file) has no text to calibrate on")) }
         let sequences = chosen.map { line in truncated(tokenizer.encode(line).ids, to: maxTokens) }
-        return .success(ActivationSmoothing(calibration: sequences, alpha: alphaValue))
+        Output.error("calibrating on \(sequences.count) lines of \(file)")
+        return .success(ActivationSmoothing(calibration: sequences, alpha: alphaValue, progress: report))
+    }
+
+    /// A line on stderr at every tenth of the calibration text (and at the end).
+    static func report(done: Int, total: Int) {
+        let step = max(1, total / 10)
+        if done % step == 0 || done == total { Output.error("calibrated \(done)/\(total)") }
     }
 
     /// At most `limit` ids, keeping the closing special token the tokenizer put last.

@@ -17,9 +17,11 @@ struct ActivationRanges {
     private(set) var sequences = 0
 
     /// Runs every sequence (token ids, special tokens included) through `model` in full.
-    static func measure(_ model: MaskedLanguageModel, sequences: [[Int]]) throws(ModelError) -> ActivationRanges {
+    static func measure(_ model: MaskedLanguageModel, sequences: [[Int]],
+                        progress: ((Int, Int) -> Void)? = nil) throws(ModelError) -> ActivationRanges {
         let recorder = Recorder()
-        for ids in sequences {
+        for (index, ids) in sequences.enumerated() {
+            defer { progress?(index + 1, sequences.count) }
             guard !ids.isEmpty else { continue }
             guard ids.count <= model.config.maxTokens else {
                 throw ModelError("a calibration sequence has \(ids.count) tokens; the model takes at most \(model.config.maxTokens)")

@@ -14,10 +14,14 @@ public struct ActivationSmoothing: Sendable {
     /// SmoothQuant's migration strength: at 1 every channel's activations are scaled to a
     /// largest value of 1, at 0 every weight column is; 0.5 meets halfway.
     public var alpha: Float
+    /// Called after each calibration sequence with (done, total): a large checkpoint takes
+    /// seconds per sequence.
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
-    public init(calibration: [[Int]], alpha: Float = 0.5) {
+    public init(calibration: [[Int]], alpha: Float = 0.5, progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.calibration = calibration
         self.alpha = alpha
+        self.progress = progress
     }
 
     /// How config.json describes the smoothing.
@@ -30,7 +34,7 @@ public struct ActivationSmoothing: Sendable {
     /// smoothed. Returns it with the number of calibration sequences that were run.
     func quantize(_ model: MaskedLanguageModel) throws(ModelError) -> (model: MaskedLanguageModel, sequences: Int) {
         guard alpha >= 0, alpha <= 1 else { throw ModelError("the smoothing alpha must be between 0 and 1 (got \(alpha))") }
-        let ranges = try ActivationRanges.measure(model, sequences: calibration)
+        let ranges = try ActivationRanges.measure(model, sequences: calibration, progress: progress)
         guard ranges.sequences > 0 else { throw ModelError("no calibration text: every sequence was empty") }
         func site(_ key: SmoothingSite) throws(ModelError) -> [Float] {
             guard let maxima = ranges.maxima[key] else { throw ModelError("internal: no activations recorded at \(key)") }
