@@ -10,8 +10,9 @@ final class Int8LayoutTests: XCTestCase {
         mf_set_cpu_feature_mask(-1)
     }
 
-    func checkRowMajorMatchesPacked(_ name: String) throws {
-        let folder = try ModelFixtures.folder(name)
+    /// `folder`: another int8 folder of the fixture's shape (default: the fixture itself).
+    func checkRowMajorMatchesPacked(_ name: String, folder given: String? = nil) throws {
+        let folder = try given ?? ModelFixtures.folder(name)
         let packed = try MaskedLanguageModel.load(folder: folder, precision: .int8)
         let rowMajor = try MaskedLanguageModel.load(folder: folder, precision: .int8, packWeights: false)
         for item in try ModelFixtures.cases(name).prefix(6) {
@@ -34,5 +35,15 @@ final class Int8LayoutTests: XCTestCase {
 
     func testBertRowMajorInt8MatchesPacked() throws {
         try checkRowMajorMatchesPacked("tiny-bert")
+    }
+
+    /// Smoothed layers (input scales) on every kernel path.
+    func testSmoothedRowMajorInt8MatchesPacked() throws {
+        for name in ["tiny-bert", "tiny-roberta"] {
+            let smoothed = try temporaryFolder().appendingPathComponent("smoothed").path
+            let calibration = try ModelFixtures.cases(name).map(\.inputIDs)
+            try Int8Export.quantize(folder: try ModelFixtures.folder(name), to: smoothed, smoothing: ActivationSmoothing(calibration: calibration))
+            try checkRowMajorMatchesPacked(name, folder: smoothed)
+        }
     }
 }
