@@ -36,7 +36,6 @@ enum CalibrationText {
             .prefix(lineLimit)
         guard !chosen.isEmpty else { return .failure(Failure(message: "\(file) has no text to calibrate on")) }
         let sequences = chosen.map { line in truncated(tokenizer.encode(line).ids, to: maxTokens) }
-        Output.error("calibrating on \(sequences.count) lines of \(file)")
         return .success(ActivationSmoothing(calibration: sequences, alpha: alphaValue, progress: report))
     }
 

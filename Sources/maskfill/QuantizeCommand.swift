@@ -44,7 +44,9 @@ enum QuantizeCommand {
         var smoothing: ActivationSmoothing?
         if let file = parsed.value("--calibration") {
             switch CalibrationText.smoothing(file: file, model: source, alpha: parsed.value("--alpha"), lines: parsed.value("--calibration-lines")) {
-            case .success(let options): smoothing = options
+            case .success(let options):
+                smoothing = options
+                Output.error("calibrating on \(options.calibration.count) lines of \(file)")
             case .failure(let error):
                 Output.error("maskfill quantize: \(error.message)")
                 return ExitCode.usage

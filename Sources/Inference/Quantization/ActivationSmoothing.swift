@@ -44,13 +44,11 @@ public struct ActivationSmoothing: Sendable {
         for (index, layer) in model.layers.enumerated() {
             let attention = try factors(activations: try site(.attentionInput(layer: index)), [layer.query, layer.key, layer.value])
             let feedForward = try factors(activations: try site(.feedForwardInput(layer: index)), [layer.intermediate])
-            let projections = LinearLayer.sharingInputScale([
-                try Self.int8(layer.query, smoothing: attention),
-                try Self.int8(layer.key, smoothing: attention),
-                try Self.int8(layer.value, smoothing: attention),
-            ])
+            // One factor buffer for all three, so that one set of codes serves them.
             layers.append(EncoderLayerWeights(
-                query: projections[0], key: projections[1], value: projections[2],
+                query: try Self.int8(layer.query, smoothing: attention),
+                key: try Self.int8(layer.key, smoothing: attention),
+                value: try Self.int8(layer.value, smoothing: attention),
                 attentionOutput: try Self.int8(layer.attentionOutput, smoothing: nil),
                 attentionNorm: layer.attentionNorm,
                 intermediate: try Self.int8(layer.intermediate, smoothing: feedForward),
